@@ -1,0 +1,1 @@
+"""Everything around a zoo model: data, training, evaluation, export and the CLI."""

@@ -1,0 +1,1 @@
+"""Corpora, tokenisation and tf.data pipelines (filled in by the task issues)."""

@@ -1,0 +1,93 @@
+"""The long short-term memory cell, with Keras's weight layout."""
+
+import keras
+from keras import ops
+
+from zoo.cells.base import RecurrentCell
+
+
+@keras.saving.register_keras_serializable(package="rnn_zoo")
+class LSTMCell(RecurrentCell):
+    """Long short-term memory (Hochreiter & Schmidhuber 1997, with the forget gate of
+    Gers, Schmidhuber & Cummins 2000).
+
+    ```math
+    [z_i, z_f, z_c, z_o] = x_t W + h_{t-1} U + b
+    i_t = σ(z_i)            f_t = σ(z_f)            o_t = σ(z_o)
+    c_t = f_t ⊙ c_{t-1} + i_t ⊙ act(z_c)
+    h_t = o_t ⊙ act(c_t)
+    ```
+
+    σ is `recurrent_activation` (sigmoid), act is `activation` (tanh). States are
+    `[h_t, c_t]`; the output is `h_t`.
+
+    Weights, laid out exactly as `keras.layers.LSTMCell` so `set_weights` moves across:
+    `kernel` W `(D, 4H)`, `recurrent_kernel` U `(H, 4H)`, `bias` b `(4H,)`, gates in
+    the order i, f, c, o along the last axis. With `unit_forget_bias` the forget-gate
+    bias starts at 1 (Jozefowicz et al. 2015). PyTorch's `nn.LSTM` uses the same gate
+    order on transposed matrices, `weight_ih_l0 = W.T`, `weight_hh_l0 = U.T`, and
+    splits b into `bias_ih_l0 + bias_hh_l0`.
+
+    References:
+        Hochreiter & Schmidhuber, "Long short-term memory", Neural Computation 1997.
+        Gers, Schmidhuber & Cummins, "Learning to forget", Neural Computation 2000.
+    """
+
+    num_gates = 4
+
+    def __init__(
+        self,
+        units: int,
+        recurrent_activation="sigmoid",
+        unit_forget_bias: bool = True,
+        **kwargs,
+    ):
+        super().__init__(units, **kwargs)
+        self.recurrent_activation = keras.activations.get(recurrent_activation)
+        self.unit_forget_bias = unit_forget_bias
+        self.state_size = [units, units]
+        self.output_size = units
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        gates = self.num_gates * self.units
+        self.kernel = self.add_kernel("kernel", (input_dim, gates))
+        self.recurrent_kernel = self.add_kernel(
+            "recurrent_kernel", (self.recurrent_units, gates), "recurrent"
+        )
+        self.bias = self.add_bias((gates,), self._gate_bias_initializer)
+
+    @property
+    def recurrent_units(self) -> int:
+        """The size of the fed-back output h_{t-1}."""
+        return self.units
+
+    def _gate_bias_initializer(self, shape, dtype=None):
+        bias = self.bias_initializer(shape, dtype=dtype)
+        if not self.unit_forget_bias:
+            return bias
+        forget = ops.ones((self.units,), dtype=dtype)
+        return ops.concatenate(
+            [bias[: self.units], forget, bias[2 * self.units :]], axis=0
+        )
+
+    def step(self, projected_t, states, training=False):
+        h_prev, c_prev = states  # (B, H), (B, H)
+        h_prev = self.drop_recurrent(h_prev, training)
+        z = projected_t + ops.matmul(h_prev, self.recurrent_kernel)  # (B, 4H)
+        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+        i = self.recurrent_activation(z_i)
+        f = self.recurrent_activation(z_f)
+        o = self.recurrent_activation(z_o)
+        c = f * c_prev + i * self.activation(z_c)
+        h = o * self.activation(c)
+        return h, [h, c]
+
+    def get_config(self):
+        config = {
+            "recurrent_activation": keras.activations.serialize(
+                self.recurrent_activation
+            ),
+            "unit_forget_bias": self.unit_forget_bias,
+        }
+        return {**super().get_config(), **config}

@@ -1,0 +1,158 @@
+"""`Recurrent`: the layer that drives a zoo cell over a sequence."""
+
+import keras
+from keras import ops
+
+# The backend loop (tf.while_loop on TensorFlow, lax.scan on JAX) with Keras's mask,
+# go_backwards and unroll handling; `keras.layers.RNN` uses the same function but has
+# no public export of it (keras is pinned to 3.15.x in setup.py).
+from keras.src import backend as keras_backend
+
+from zoo.cells.base import RecurrentCell
+
+
+@keras.saving.register_keras_serializable(package="rnn_zoo")
+class Recurrent(keras.layers.RNN):
+    """Runs a zoo cell over time: one input projection per sequence, then a loop of
+    state-dependent steps.
+
+    `keras.layers.RNN` calls its cell once per time step, so every step repeats
+    `x_t @ W`. `Recurrent` calls `cell.project` once on the whole `(B, T, D)` sequence
+    (one large matrix product) and loops only `cell.step` (`h @ U` and the gates).
+    Everything else is `keras.layers.RNN`'s: masks (left padding, right padding,
+    holes), `return_sequences`, `return_state`, `go_backwards`, `initial_state`,
+    `stateful` (truncated backpropagation through time; see `zoo.layers.states` for
+    resetting and setting states), `unroll`, serialization and
+    `keras.layers.Bidirectional`.
+
+    Teacher forcing: for a cell with a `teacher_forced` method (`JordanCell`), call the
+    layer with `previous_outputs` of shape `(B, T, O)`, where `previous_outputs[:, t]`
+    stands in for the cell's output at t-1. Every step is then independent and the
+    whole sequence is computed without a loop. Under a mask, masked steps output
+    zeros and the returned state is the output at each row's last real step.
+
+    Shapes: inputs `(B, T, D)`; output `(B, T, O)` with `return_sequences`, else
+    `(B, O)`; with `return_state`, followed by one `(B, S_k)` tensor per state.
+
+    Args:
+        cell: a `zoo.cells.RecurrentCell`.
+        Other arguments as `keras.layers.RNN`.
+    """
+
+    def __init__(self, cell, **kwargs):
+        if not isinstance(cell, RecurrentCell):
+            raise ValueError(
+                "Recurrent drives zoo cells (zoo.cells.RecurrentCell, with project and "
+                f"step); got cell={cell!r}. Use keras.layers.RNN for other cells."
+            )
+        super().__init__(cell, **kwargs)
+
+    def build(self, sequences_shape, initial_state_shape=None):
+        if len(sequences_shape) != 3:
+            raise ValueError(
+                "Recurrent expects inputs of rank 3, (batch, time, features); got "
+                f"shape {tuple(sequences_shape)}."
+            )
+        super().build(sequences_shape, initial_state_shape)
+
+    def call(
+        self,
+        sequences,
+        initial_state=None,
+        mask=None,
+        training=False,
+        previous_outputs=None,
+    ):
+        if initial_state is not None:
+            self._check_initial_state(initial_state)
+        if previous_outputs is not None:
+            return self._call_teacher_forced(
+                sequences, previous_outputs, initial_state, mask, training
+            )
+        return super().call(sequences, initial_state, mask, training)
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        projected = self.cell.project(sequences, training)  # (B, T, G)
+
+        def step(projected_t, states):
+            return self.cell.step(projected_t, states, training)
+
+        return keras_backend.rnn(
+            step,
+            projected,
+            list(initial_state),
+            go_backwards=self.go_backwards,
+            mask=mask,
+            unroll=self.unroll,
+            input_length=projected.shape[1],
+            zero_output_for_mask=self.zero_output_for_mask,
+            return_all_outputs=self.return_sequences,
+        )
+
+    # === Teacher forcing ===
+
+    def _call_teacher_forced(
+        self, sequences, previous_outputs, initial_state, mask, training
+    ):
+        cell = self.cell
+        if not hasattr(cell, "teacher_forced"):
+            raise ValueError(
+                f"{type(cell).__name__} cannot run teacher-forced: its state is not "
+                "its previous output. Only output-to-hidden cells (JordanCell) take "
+                "previous_outputs."
+            )
+        if self.go_backwards:
+            raise ValueError("previous_outputs cannot be combined with go_backwards=True.")
+        if initial_state is not None:
+            raise ValueError(
+                "Pass either initial_state or previous_outputs, not both: "
+                "previous_outputs[:, 0] already stands in for the initial state."
+            )
+        shape, time_steps = tuple(previous_outputs.shape), sequences.shape[1]
+        if (
+            len(shape) != 3
+            or shape[-1] != cell.output_size
+            or None not in (shape[1], time_steps) and shape[1] != time_steps
+        ):
+            raise ValueError(
+                "previous_outputs must have shape (batch, time, output_units) = "
+                f"(B, {time_steps}, {cell.output_size}); got {shape}."
+            )
+        previous_outputs = ops.cast(previous_outputs, self.compute_dtype)
+        self._maybe_config_dropout_masks(
+            cell, sequences[:, 0, :], [previous_outputs[:, 0, :]]
+        )
+        projected = cell.project(sequences, training)  # (B, T, H)
+        outputs = cell.teacher_forced(projected, previous_outputs, training)  # (B, T, O)
+        self._maybe_reset_dropout_masks(cell)
+        if mask is None:
+            last_output = outputs[:, -1]  # (B, O)
+        else:
+            outputs = outputs * ops.expand_dims(ops.cast(mask, outputs.dtype), -1)
+            time_steps = ops.shape(mask)[1]
+            # Index of each row's last real step: the first True in the reversed mask.
+            last_index = time_steps - 1 - ops.argmax(ops.flip(mask, axis=1), axis=1)
+            last_output = ops.take_along_axis(
+                outputs, ops.reshape(last_index, (-1, 1, 1)), axis=1
+            )[:, 0]
+        if self.stateful:
+            self.states[0].assign(last_output)
+        output = outputs if self.return_sequences else last_output
+        return (output, last_output) if self.return_state else output
+
+    def _check_initial_state(self, initial_state):
+        states = initial_state if isinstance(initial_state, (list, tuple)) else [
+            initial_state
+        ]
+        if len(states) != len(self.state_size):
+            raise ValueError(
+                f"{type(self.cell).__name__} has {len(self.state_size)} state(s) of "
+                f"sizes {self.state_size}; got {len(states)} initial state(s)."
+            )
+        for index, (state, size) in enumerate(zip(states, self.state_size)):
+            shape = tuple(state.shape)
+            if len(shape) != 2 or shape[-1] not in (None, size):
+                raise ValueError(
+                    f"initial_state[{index}] must have shape (batch, {size}) for "
+                    f"{type(self.cell).__name__}; got shape {shape}."
+                )
