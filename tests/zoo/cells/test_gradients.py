@@ -1,0 +1,67 @@
+"""Backpropagation through time: gradients through `Recurrent` equal central finite
+differences, in float64, for every cell, w.r.t. every weight and the inputs."""
+
+import keras
+import numpy as np
+import pytest
+
+from tests.autodiff import loss_and_gradients
+from tests.cell_cases import ONE_PER_CELL, case_id, make_cell, randomize
+from zoo.layers import Recurrent
+
+EPSILON = 1e-6
+PROBES_PER_TENSOR = 6
+
+
+def _central_difference(loss_at, array, index):
+    saved = array[index]
+    array[index] = saved + EPSILON
+    plus = loss_at()
+    array[index] = saved - EPSILON
+    minus = loss_at()
+    array[index] = saved
+    return (plus - minus) / (2 * EPSILON)
+
+
+@pytest.fixture
+def float64():
+    # Keras's type promotion of Python floats follows floatx: under float32, JAX
+    # activations turn float64 tensors into float32.
+    keras.config.set_floatx("float64")
+    yield
+    keras.config.set_floatx("float32")
+
+
+@pytest.mark.parametrize("case", ONE_PER_CELL, ids=case_id)
+def test_bptt_gradients_match_finite_differences(case, float64):
+    name, options = case
+    rng = np.random.default_rng(0)
+    inputs = rng.normal(size=(2, 6, 3))
+    cell = make_cell(name, options, dtype="float64")
+    layer = Recurrent(cell, return_sequences=True, dtype="float64")
+    layer.build(inputs.shape)
+    weights = randomize(cell, seed=1)
+    # A loss that weighs every output of every step differently.
+    output_weights = rng.normal(size=(2, 6, cell.output_size))
+
+    def loss_fn(outputs):
+        return keras.ops.sum(outputs * output_weights)
+
+    _, weight_grads, input_grad = loss_and_gradients(layer, inputs, loss_fn)
+
+    def loss_at():
+        for variable in cell.trainable_weights:
+            variable.assign(weights[variable.name])
+        return float(keras.ops.convert_to_numpy(loss_fn(layer(inputs))))
+
+    arrays = [weights[v.name] for v in cell.trainable_weights] + [inputs]
+    grads = weight_grads + [input_grad]
+    assert len(grads) == len(arrays)
+    for array, grad in zip(arrays, grads):
+        flat_indices = rng.choice(array.size, size=min(PROBES_PER_TENSOR, array.size), replace=False)
+        for flat in flat_indices:
+            index = np.unravel_index(flat, array.shape)
+            numeric = _central_difference(loss_at, array, index)
+            assert grad[index] == pytest.approx(numeric, rel=1e-5, abs=1e-7), (
+                f"gradient at {index} of a tensor of shape {array.shape}"
+            )

@@ -1,0 +1,71 @@
+"""LSTMCell, GRUCell (both reset_after) and ElmanCell reproduce keras.layers.LSTM, GRU
+and SimpleRNN with the same weights (moved with set_weights), with and without masks."""
+
+import keras
+import numpy as np
+import pytest
+
+from tests.cell_cases import randomize
+from zoo.cells import ElmanCell, GRUCell, LSTMCell
+from zoo.layers import Recurrent
+
+PAIRS = [
+    ("lstm", lambda: LSTMCell(5), lambda: keras.layers.LSTM(5, return_sequences=True)),
+    (
+        "gru_reset_after",
+        lambda: GRUCell(5, reset_after=True),
+        lambda: keras.layers.GRU(5, reset_after=True, return_sequences=True),
+    ),
+    (
+        "gru_reset_before",
+        lambda: GRUCell(5, reset_after=False),
+        lambda: keras.layers.GRU(5, reset_after=False, return_sequences=True),
+    ),
+    (
+        "elman",
+        lambda: ElmanCell(5),
+        lambda: keras.layers.SimpleRNN(5, return_sequences=True),
+    ),
+]
+
+
+def _inputs_and_mask():
+    rng = np.random.default_rng(0)
+    inputs = rng.normal(size=(4, 7, 3)).astype("float32")
+    lengths = np.array([7, 5, 3, 1])
+    mask = np.arange(7)[None, :] < lengths[:, None]  # right padding
+    return inputs, mask
+
+
+@pytest.mark.parametrize("use_mask", [False, True], ids=["unmasked", "masked"])
+@pytest.mark.parametrize("pair", PAIRS, ids=[p[0] for p in PAIRS])
+def test_same_sequences_as_keras_layer(pair, use_mask):
+    _, make_cell, make_keras_layer = pair
+    inputs, mask = _inputs_and_mask()
+    zoo_layer = Recurrent(make_cell(), return_sequences=True)
+    keras_layer = make_keras_layer()
+    zoo_layer.build(inputs.shape)
+    keras_layer.build(inputs.shape)
+    randomize(zoo_layer.cell, seed=1)
+    keras_layer.cell.set_weights(zoo_layer.cell.get_weights())
+
+    mask_argument = {"mask": mask} if use_mask else {}
+    zoo_outputs = keras.ops.convert_to_numpy(zoo_layer(inputs, **mask_argument))
+    keras_outputs = keras.ops.convert_to_numpy(keras_layer(inputs, **mask_argument))
+    np.testing.assert_allclose(zoo_outputs, keras_outputs, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[p[0] for p in PAIRS])
+def test_weights_move_both_ways(pair):
+    _, make_cell, make_keras_layer = pair
+    zoo_cell = make_cell()
+    keras_layer = make_keras_layer()
+    zoo_cell.build((None, 3))
+    keras_layer.build((None, 7, 3))
+    assert [tuple(w.shape) for w in zoo_cell.weights if w.trainable] == [
+        tuple(w.shape) for w in keras_layer.cell.trainable_weights
+    ]
+    randomize(keras_layer.cell, seed=2)
+    zoo_cell.set_weights(keras_layer.cell.get_weights())
+    for ours, theirs in zip(zoo_cell.get_weights(), keras_layer.cell.get_weights()):
+        np.testing.assert_array_equal(ours, theirs)
