@@ -55,5 +55,5 @@ def randomize(layer, seed=0, scale=0.5):
     for variable in layer.trainable_weights:
         value = rng.normal(scale=scale, size=variable.shape).astype(variable.dtype)
         variable.assign(value)
-        weights[variable.name] = value.astype(np.float64)
+        weights[variable.name] = value
     return weights
