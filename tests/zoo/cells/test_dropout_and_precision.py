@@ -1,0 +1,139 @@
+"""Variational dropout (one mask per sequence), mixed precision, and configs."""
+
+import keras
+import numpy as np
+import pytest
+
+from tests.cell_cases import CASES, ONE_PER_CELL, case_id, make_cell, randomize
+from zoo import cells
+from zoo.cells import ElmanCell, JordanCell
+from zoo.layers import Recurrent
+
+
+def test_input_dropout_uses_one_mask_for_every_step():
+    # W = I, U = 0, linear: h_t = x_t * mask. With x = 1 the output is the mask itself.
+    cell = ElmanCell(
+        64,
+        activation="linear",
+        kernel_initializer="identity",
+        recurrent_initializer="zeros",
+        dropout=0.5,
+        seed=1,
+    )
+    layer = Recurrent(cell, return_sequences=True)
+    outputs = keras.ops.convert_to_numpy(layer(np.ones((4, 5, 64), "float32"), training=True))
+    assert set(np.unique(outputs)) == {0.0, 2.0}  # inverted dropout at rate 0.5
+    for t in range(1, 5):
+        np.testing.assert_array_equal(outputs[:, t], outputs[:, 0])
+    # A new call draws a new mask; inference applies none.
+    again = keras.ops.convert_to_numpy(layer(np.ones((4, 5, 64), "float32"), training=True))
+    assert not np.array_equal(again, outputs)
+    np.testing.assert_array_equal(layer(np.ones((4, 5, 64), "float32")), 1.0)
+
+
+def test_recurrent_dropout_uses_one_mask_for_every_step():
+    # W = 0, U = I, linear, h_0 = 1: h_t = h_{t-1} * m, so h_t = m^t elementwise; one
+    # mask with values 0 or 2 gives h_t in {0, 2^t} with the same zeros at every t.
+    cell = ElmanCell(
+        64,
+        activation="linear",
+        kernel_initializer="zeros",
+        recurrent_initializer="identity",
+        use_bias=False,
+        recurrent_dropout=0.5,
+        seed=2,
+    )
+    layer = Recurrent(cell, return_sequences=True)
+    outputs = keras.ops.convert_to_numpy(
+        layer(
+            np.ones((4, 5, 3), "float32"),
+            initial_state=[np.ones((4, 64), "float32")],
+            training=True,
+        )
+    )
+    kept = outputs[:, 0] == 2.0
+    assert 0 < kept.mean() < 1
+    for t in range(5):
+        np.testing.assert_array_equal(outputs[:, t], np.where(kept, 2.0 ** (t + 1), 0.0))
+
+
+def test_teacher_forced_dropout_uses_one_mask_for_every_step():
+    cell = JordanCell(
+        8,
+        output_units=8,
+        activation="linear",
+        output_activation="linear",
+        kernel_initializer="zeros",
+        recurrent_initializer="identity",
+        use_bias=False,
+        recurrent_dropout=0.5,
+        seed=3,
+    )
+    layer = Recurrent(cell, return_sequences=True)
+    layer.build((16, 4, 2))
+    cell.output_kernel.assign(np.eye(8))
+    outputs = keras.ops.convert_to_numpy(
+        layer(
+            np.zeros((16, 4, 2), "float32"),
+            previous_outputs=np.ones((16, 4, 8), "float32"),
+            training=True,
+        )
+    )
+    assert set(np.unique(outputs)) == {0.0, 2.0}
+    for t in range(1, 4):
+        np.testing.assert_array_equal(outputs[:, t], outputs[:, 0])
+
+
+@pytest.mark.parametrize(
+    "policy, tolerance", [("mixed_float16", 1e-2), ("mixed_bfloat16", 5e-2)]
+)
+@pytest.mark.parametrize("case", ONE_PER_CELL, ids=case_id)
+def test_mixed_precision_keeps_float32_weights_and_matches(case, policy, tolerance):
+    name, options = case
+    inputs = np.random.default_rng(0).normal(size=(3, 6, 5)).astype("float32")
+    reference = Recurrent(make_cell(name, options), return_sequences=True)
+    reference.build(inputs.shape)
+    randomize(reference.cell, seed=1)
+    mixed = Recurrent(
+        make_cell(name, options, dtype=policy), return_sequences=True, dtype=policy
+    )
+    mixed.build(inputs.shape)
+    mixed.cell.set_weights(reference.cell.get_weights())
+
+    outputs = mixed(inputs)
+    compute_dtype = policy.removeprefix("mixed_")
+    assert keras.backend.standardize_dtype(outputs.dtype) == compute_dtype
+    assert {v.dtype for v in mixed.cell.trainable_weights} == {"float32"}
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(keras.ops.cast(outputs, "float32")),
+        reference(inputs),
+        atol=tolerance,
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_config_round_trip_rebuilds_the_same_cell(case):
+    name, options = case
+    cell = make_cell(name, options, dropout=0.25, recurrent_dropout=0.5, seed=7)
+    config = cell.get_config()
+    rebuilt = type(cell).from_config(config)
+    assert rebuilt.get_config() == config
+    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(cell))
+    assert type(restored) is type(cell)
+    assert restored.get_config() == config
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: cells.LSTMCell(0), "units must be a positive integer"),
+        (lambda: cells.GRUCell(4, dropout=1.5), "dropout must be in"),
+        (lambda: cells.PeepholeLSTMCell(4, cell_clip=-1.0), "cell_clip must be positive"),
+        (lambda: cells.PeepholeLSTMCell(4, projection_units=0), "projection_units"),
+        (lambda: cells.JordanCell(4, output_units=-2), "output_units"),
+        (lambda: cells.get_cell("lstn", 4), "Unknown cell 'lstn'"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
