@@ -5,11 +5,12 @@ import keras
 
 from zoo.cells import get_cell
 from zoo.layers import Recurrent
+from zoo.models.task_model import TaskModel
 from zoo.registry import register
 
 
 @keras.saving.register_keras_serializable(package="rnn_zoo")
-class SequenceRegressor(keras.Model):
+class SequenceRegressor(TaskModel):
     """Stacked recurrent layers over real-valued inputs, then a linear read-out.
 
     inputs (B, T, input_dim) -> num_layers x Recurrent(cell, hidden_dim) -> Dense:
