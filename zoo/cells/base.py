@@ -28,10 +28,16 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
     one input mask and one recurrent mask per sequence, shared by all gates, drawn
     once by the layer that drives the cell and cached by Keras's `DropoutRNNCell`.
 
+    `float32_states` lists the indices of states that `Recurrent` carries in float32
+    under mixed precision (the LSTM memory cell); the step returns each state in the
+    dtype it was given.
+
     Subclasses set `state_size` and `output_size`, create their weights in `build`
     and implement `step` (and `project` when they have more than `kernel` and
     `bias`).
     """
+
+    float32_states: tuple[int, ...] = ()
 
     def __init__(
         self,
@@ -165,6 +171,13 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
             "seed": self.seed,
         }
         return {**super().get_config(), **config}
+
+
+def at_least_float32(tensor):
+    """`tensor` in float32 if it is float16/bfloat16, unchanged otherwise."""
+    if keras.backend.standardize_dtype(tensor.dtype) in ("float16", "bfloat16"):
+        return ops.cast(tensor, "float32")
+    return tensor
 
 
 def _apply_sequence_mask(values, get_mask):

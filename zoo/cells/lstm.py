@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from zoo.cells.base import RecurrentCell
+from zoo.cells.base import RecurrentCell, at_least_float32
 
 
 @keras.saving.register_keras_serializable(package="rnn_zoo")
@@ -34,6 +34,8 @@ class LSTMCell(RecurrentCell):
     """
 
     num_gates = 4
+    # Indices of the states that `Recurrent` carries in float32 (the memory cell).
+    float32_states = (1,)
 
     def __init__(
         self,
@@ -79,9 +81,22 @@ class LSTMCell(RecurrentCell):
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
         o = self.recurrent_activation(z_o)
-        c = f * c_prev + i * self.activation(z_c)
-        h = o * self.activation(c)
-        return h, [h, c]
+        c = self.update_memory(c_prev, f, i * self.activation(z_c))
+        h = o * ops.cast(self.activation(c), o.dtype)
+        return h, [h, ops.cast(c, c_prev.dtype)]
+
+    @staticmethod
+    def update_memory(c_prev, forget, candidate):
+        """c_t = f ⊙ c_{t-1} + i ⊙ act(z_c), summed in float32 (or float64).
+
+        Under mixed precision the gates are float16/bfloat16, but the memory cell
+        is a running sum over the whole sequence: in bfloat16 (8-bit mantissa)
+        increments below half a unit in the last place are lost. `Recurrent` hands
+        the cell state in as float32 (`float32_states`), so it stays float32
+        across steps; inside `keras.layers.RNN` it is rounded back each step.
+        """
+        c_prev = at_least_float32(c_prev)
+        return ops.cast(forget, c_prev.dtype) * c_prev + ops.cast(candidate, c_prev.dtype)
 
     def get_config(self):
         config = {

@@ -107,19 +107,21 @@ class PeepholeLSTMCell(LSTMCell):
         z = projected_t + ops.matmul(r_prev, self.recurrent_kernel)  # (B, 4H)
         z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
         if self.use_peepholes:
-            z_i = z_i + self.input_peephole * c_prev
-            z_f = z_f + self.forget_peephole * c_prev
+            c_seen = ops.cast(c_prev, z.dtype)
+            z_i = z_i + self.input_peephole * c_seen
+            z_f = z_f + self.forget_peephole * c_seen
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
-        c = f * c_prev + i * self.activation(z_c)
+        c = self.update_memory(c_prev, f, i * self.activation(z_c))  # >= float32
         if self.cell_clip is not None:
             c = ops.clip(c, -self.cell_clip, self.cell_clip)
+        c_seen = ops.cast(c, z.dtype)
         if self.use_peepholes:
-            z_o = z_o + self.output_peephole * c
+            z_o = z_o + self.output_peephole * c_seen
         o = self.recurrent_activation(z_o)
-        h = o * self.activation(c)  # (B, H)
+        h = o * self.activation(c_seen)  # (B, H)
         r = ops.matmul(h, self.projection_kernel) if self.projection_units else h  # (B, P)
-        return r, [r, c]
+        return r, [r, ops.cast(c, c_prev.dtype)]
 
     def get_config(self):
         config = {

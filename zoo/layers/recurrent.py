@@ -8,7 +8,7 @@ from keras import ops
 # no public export of it (keras is pinned to 3.15.x in setup.py).
 from keras.src import backend as keras_backend
 
-from zoo.cells.base import RecurrentCell
+from zoo.cells.base import RecurrentCell, at_least_float32
 
 
 @keras.saving.register_keras_serializable(package="rnn_zoo")
@@ -77,10 +77,14 @@ class Recurrent(keras.layers.RNN):
         def step(projected_t, states):
             return self.cell.step(projected_t, states, training)
 
+        initial_state = [
+            at_least_float32(state) if index in self.cell.float32_states else state
+            for index, state in enumerate(initial_state)
+        ]
         return keras_backend.rnn(
             step,
             projected,
-            list(initial_state),
+            initial_state,
             go_backwards=self.go_backwards,
             mask=mask,
             unroll=self.unroll,

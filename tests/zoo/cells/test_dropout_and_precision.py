@@ -137,3 +137,28 @@ def test_config_round_trip_rebuilds_the_same_cell(case):
 def test_bad_arguments_raise_clear_errors(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize("cell_class", [cells.LSTMCell, cells.PeepholeLSTMCell])
+def test_memory_cell_sums_in_float32_under_bfloat16(cell_class):
+    """400 increments of 0.001 into c: a bfloat16 running sum stalls or overshoots
+    (its unit in the last place near 0.3 is 0.002); the float32 memory cell gives 0.4."""
+    units, steps, increment = 4, 400, 1e-3
+    # Gates: i = f = sigmoid(20) (1 in bfloat16), candidate tanh(b_c) = 0.001.
+    bias = np.concatenate(
+        [np.full(units, 20.0), np.full(units, 20.0), np.full(units, np.arctanh(increment)),
+         np.zeros(units)]
+    )
+    options = dict(
+        kernel_initializer="zeros",
+        recurrent_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(bias),
+        unit_forget_bias=False,
+        dtype="mixed_bfloat16",
+    )
+    if cell_class is cells.PeepholeLSTMCell:
+        options["peephole_initializer"] = "zeros"
+    layer = Recurrent(cell_class(units, **options), return_state=True, dtype="mixed_bfloat16")
+    _, _, memory = layer(np.zeros((2, steps, 3), "float32"))
+    memory = keras.ops.convert_to_numpy(keras.ops.cast(memory, "float32"))
+    np.testing.assert_allclose(memory, steps * increment, rtol=1e-2)
