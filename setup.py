@@ -1,13 +1,17 @@
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
 setup(
     name="rnn-zoo",
     version="0.1.0",
     description="Research-grade recurrent cells and task models for Keras 3.",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
-    packages=find_packages(include=["zoo", "zoo.*", "tasks", "tasks.*", "tuning", "tuning.*"]),
+    packages=find_packages(
+        include=["zoo", "zoo.*", "tasks", "tasks.*", "tuning", "tuning.*"]
+    ),
     install_requires=[
         "tensorflow>=2.21,<2.22",
         # Keras 3.16 stops masks at RNN layers (PITFALLS 10); 3.15 is what we test.
@@ -16,9 +20,9 @@ setup(
     ],
     extras_require={
         "test": [
-            "pytest>=8",
+            "pytest>=8,<10",
             # The second backend: cells and layers also run and are tested on JAX.
-            "jax>=0.4.30",
+            "jax>=0.4.30,<0.11",
         ],
     },
     entry_points={"console_scripts": ["rnn-zoo=tasks.cli:main"]},

@@ -19,9 +19,9 @@ def make_parser() -> argparse.ArgumentParser:
         prog="rnn-zoo", description="Recurrent neural network model zoo for Keras 3."
     )
     verbs = parser.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("list", help="list every registered model and preset").set_defaults(
-        run=_list_models
-    )
+    verbs.add_parser(
+        "list", help="list every registered model and preset"
+    ).set_defaults(run=_list_models)
     return parser
 
 

@@ -1,7 +1,6 @@
 """Gradients of a layer's scalar loss with the running backend's own autodiff."""
 
 import keras
-import numpy as np
 
 
 def loss_and_gradients(layer, inputs, loss_fn):
@@ -15,9 +14,7 @@ def loss_and_gradients(layer, inputs, loss_fn):
         with tf.GradientTape() as tape:
             tape.watch(x)
             loss = loss_fn(layer(x))
-        *weight_grads, input_grad = tape.gradient(
-            loss, layer.trainable_variables + [x]
-        )
+        *weight_grads, input_grad = tape.gradient(loss, layer.trainable_variables + [x])
     elif backend == "jax":
         import jax
 
@@ -34,4 +31,8 @@ def loss_and_gradients(layer, inputs, loss_fn):
     else:
         raise NotImplementedError(f"No gradient helper for the {backend} backend.")
     as_numpy = keras.ops.convert_to_numpy
-    return float(as_numpy(loss)), [as_numpy(g) for g in weight_grads], as_numpy(input_grad)
+    return (
+        float(as_numpy(loss)),
+        [as_numpy(g) for g in weight_grads],
+        as_numpy(input_grad),
+    )

@@ -11,7 +11,10 @@ CASES = [
     ("ElmanCell", {"activation": "sigmoid", "use_bias": False}),
     ("JordanCell", {"output_units": 3}),
     ("JordanCell", {"activation": "relu", "output_activation": "linear"}),
-    ("JordanCell", {"output_units": 2, "output_activation": "sigmoid", "use_bias": False}),
+    (
+        "JordanCell",
+        {"output_units": 2, "output_activation": "sigmoid", "use_bias": False},
+    ),
     ("LSTMCell", {}),
     ("LSTMCell", {"activation": "relu", "recurrent_activation": "hard_sigmoid"}),
     ("LSTMCell", {"use_bias": False}),
@@ -19,7 +22,10 @@ CASES = [
     ("PeepholeLSTMCell", {"use_peepholes": False}),
     ("PeepholeLSTMCell", {"cell_clip": 0.5}),
     ("PeepholeLSTMCell", {"projection_units": 3}),
-    ("PeepholeLSTMCell", {"cell_clip": 0.5, "projection_units": 3, "activation": "relu"}),
+    (
+        "PeepholeLSTMCell",
+        {"cell_clip": 0.5, "projection_units": 3, "activation": "relu"},
+    ),
     ("GRUCell", {"reset_after": True}),
     ("GRUCell", {"reset_after": False}),
     ("GRUCell", {"reset_after": True, "activation": "relu", "use_bias": False}),

@@ -1,7 +1,7 @@
 """rnn-zoo: research-grade recurrent cells and task models for Keras 3.
 
-    import zoo
-    model = zoo.build("lstm_regressor", input_dim=2)
+import zoo
+model = zoo.build("lstm_regressor", input_dim=2)
 """
 
 from zoo import cells, layers, models

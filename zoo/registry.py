@@ -14,22 +14,22 @@ class ModelSpec:
     defaults: dict
     description: str
 
-    def accepted_arguments(self) -> list[str]:
-        return accepted_arguments(self.cls)
-
 
 _REGISTRY: dict[str, ModelSpec] = {}
 
 
-def accepted_arguments(cls: type) -> list[str]:
-    """The named constructor arguments of `cls` (plus Keras's `name`)."""
+def _named_parameters(cls: type) -> list[inspect.Parameter]:
     parameters = inspect.signature(cls.__init__).parameters.values()
-    named = [
-        p.name
+    return [
+        p
         for p in parameters
         if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     ]
-    return named + ["name"]
+
+
+def accepted_arguments(cls: type) -> list[str]:
+    """The named constructor arguments of `cls` (plus Keras's `name`)."""
+    return [p.name for p in _named_parameters(cls)] + ["name"]
 
 
 def _check_arguments(cls: type, arguments: dict, what: str) -> None:
@@ -42,7 +42,9 @@ def _check_arguments(cls: type, arguments: dict, what: str) -> None:
         )
 
 
-def register(name: str, cls: type, description: str | None = None, **defaults) -> ModelSpec:
+def register(
+    name: str, cls: type, description: str | None = None, **defaults
+) -> ModelSpec:
     """Registers `name` to build `cls(**defaults)`; a preset is a name whose defaults
     fix a whole configuration. `description` defaults to the class docstring's first
     line."""
@@ -73,18 +75,14 @@ def list_models() -> list[str]:
 
 
 def build(name: str, **overrides):
-    """Builds the model registered as `name`, with `overrides` replacing its defaults."""
+    """Builds the model registered as `name`; `overrides` replace its defaults."""
     spec = get(name)
     _check_arguments(spec.cls, overrides, f"model {name!r}")
     arguments = {**spec.defaults, **overrides}
-    parameters = inspect.signature(spec.cls.__init__).parameters.values()
     missing = [
         p.name
-        for p in parameters
-        if p.default is p.empty
-        and p.name != "self"
-        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        and p.name not in arguments
+        for p in _named_parameters(spec.cls)
+        if p.default is p.empty and p.name not in arguments
     ]
     if missing:
         raise ValueError(

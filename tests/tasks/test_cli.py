@@ -9,8 +9,10 @@ import zoo
 def test_rnn_zoo_list_prints_every_model_with_its_description():
     executable = shutil.which("rnn-zoo")
     assert executable, "rnn-zoo is not installed: pip install -e ."
-    result = subprocess.run([executable, "list"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [executable, "list"], capture_output=True, text=True, check=True
+    )
     lines = result.stdout.strip().splitlines()
     assert [line.split()[0] for line in lines] == zoo.list_models()
-    for line, name in zip(lines, zoo.list_models()):
+    for line, name in zip(lines, zoo.list_models(), strict=False):
         assert line.split(maxsplit=1)[1] == zoo.get(name).description

@@ -59,13 +59,17 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(
-                f"units must be a positive integer; got units={units!r}."
-            )
-        for name, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-            if not 0.0 <= rate < 1.0:
-                raise ValueError(f"{name} must be in [0, 1); got {name}={rate!r}.")
+        check_positive_int("units", units)
+        for name, rate in (
+            ("dropout", dropout),
+            ("recurrent_dropout", recurrent_dropout),
+        ):
+            if (
+                isinstance(rate, bool)
+                or not isinstance(rate, (int, float))
+                or not (0.0 <= rate < 1.0)
+            ):
+                raise ValueError(f"{name} must be a number in [0, 1); got {rate!r}.")
         self.units = units
         self.activation = keras.activations.get(activation)
         self.use_bias = use_bias
@@ -171,6 +175,15 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
             "seed": self.seed,
         }
         return {**super().get_config(), **config}
+
+
+def check_positive_int(name: str, value, allow_none: bool = False) -> None:
+    """Raises ValueError naming `value` unless it is a positive int (or None)."""
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        expected = "a positive integer" + (" or None" if allow_none else "")
+        raise ValueError(f"{name} must be {expected}; got {name}={value!r}.")
 
 
 def at_least_float32(tensor):

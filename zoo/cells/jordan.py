@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from zoo.cells.base import RecurrentCell
+from zoo.cells.base import RecurrentCell, check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="rnn_zoo")
@@ -23,6 +23,7 @@ class JordanCell(RecurrentCell):
 
     Weights (H = units, O = output_units): `kernel` W `(D, H)`, `recurrent_kernel` R
     `(O, H)`, `bias` b `(H,)`, `output_kernel` V `(H, O)`, `output_bias` c `(O,)`.
+    V takes the kernel initializer, regularizer and constraint; c the bias ones.
 
     References:
         Jordan, "Serial order: a parallel distributed processing approach", ICS
@@ -45,12 +46,7 @@ class JordanCell(RecurrentCell):
         **kwargs,
     ):
         super().__init__(units, **kwargs)
-        if output_units is not None and (
-            not isinstance(output_units, int) or output_units <= 0
-        ):
-            raise ValueError(
-                f"output_units must be a positive integer or None; got {output_units!r}."
-            )
+        check_positive_int("output_units", output_units, allow_none=True)
         self.output_units = output_units or units
         self.output_activation = keras.activations.get(output_activation)
         self.state_size = self.output_units

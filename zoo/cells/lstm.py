@@ -31,9 +31,16 @@ class LSTMCell(RecurrentCell):
     References:
         Hochreiter & Schmidhuber, "Long short-term memory", Neural Computation 1997.
         Gers, Schmidhuber & Cummins, "Learning to forget", Neural Computation 2000.
+
+    Args:
+        units: H, the size of h and c.
+        activation: act, default tanh. recurrent_activation: σ, default sigmoid.
+        unit_forget_bias: start the forget-gate bias at 1.
+        use_bias, *_initializer, *_regularizer, *_constraint: as in Keras cells.
+        dropout, recurrent_dropout: variational dropout rates on x and on h_{t-1}.
+        seed: seed of the dropout masks.
     """
 
-    num_gates = 4
     # Indices of the states that `Recurrent` carries in float32 (the memory cell).
     float32_states = (1,)
 
@@ -52,7 +59,7 @@ class LSTMCell(RecurrentCell):
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
-        gates = self.num_gates * self.units
+        gates = 4 * self.units
         self.kernel = self.add_kernel("kernel", (input_dim, gates))
         self.recurrent_kernel = self.add_kernel(
             "recurrent_kernel", (self.recurrent_units, gates), "recurrent"
@@ -96,7 +103,9 @@ class LSTMCell(RecurrentCell):
         across steps; inside `keras.layers.RNN` it is rounded back each step.
         """
         c_prev = at_least_float32(c_prev)
-        return ops.cast(forget, c_prev.dtype) * c_prev + ops.cast(candidate, c_prev.dtype)
+        return ops.cast(forget, c_prev.dtype) * c_prev + ops.cast(
+            candidate, c_prev.dtype
+        )
 
     def get_config(self):
         config = {

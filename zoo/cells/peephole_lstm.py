@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from zoo.cells.base import check_positive_int
 from zoo.cells.lstm import LSTMCell
 
 
@@ -66,15 +67,15 @@ class PeepholeLSTMCell(LSTMCell):
         **kwargs,
     ):
         super().__init__(units, **kwargs)
-        if cell_clip is not None and not cell_clip > 0:
-            raise ValueError(f"cell_clip must be positive or None; got {cell_clip!r}.")
-        if projection_units is not None and (
-            not isinstance(projection_units, int) or projection_units <= 0
+        if cell_clip is not None and (
+            isinstance(cell_clip, bool)
+            or not isinstance(cell_clip, (int, float))
+            or cell_clip <= 0
         ):
             raise ValueError(
-                "projection_units must be a positive integer or None; "
-                f"got {projection_units!r}."
+                f"cell_clip must be a positive number or None; got {cell_clip!r}."
             )
+        check_positive_int("projection_units", projection_units, allow_none=True)
         self.use_peepholes = use_peepholes
         self.cell_clip = cell_clip
         self.projection_units = projection_units
@@ -120,7 +121,9 @@ class PeepholeLSTMCell(LSTMCell):
             z_o = z_o + self.output_peephole * c_seen
         o = self.recurrent_activation(z_o)
         h = o * self.activation(c_seen)  # (B, H)
-        r = ops.matmul(h, self.projection_kernel) if self.projection_units else h  # (B, P)
+        r = (
+            ops.matmul(h, self.projection_kernel) if self.projection_units else h
+        )  # (B, P)
         return r, [r, ops.cast(c, c_prev.dtype)]
 
     def get_config(self):

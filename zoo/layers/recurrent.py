@@ -28,8 +28,9 @@ class Recurrent(keras.layers.RNN):
     Teacher forcing: for a cell with a `teacher_forced` method (`JordanCell`), call the
     layer with `previous_outputs` of shape `(B, T, O)`, where `previous_outputs[:, t]`
     stands in for the cell's output at t-1. Every step is then independent and the
-    whole sequence is computed without a loop. Under a mask, masked steps output
-    zeros and the returned state is the output at each row's last real step.
+    whole sequence is computed without a loop. Under a mask, masked steps give what
+    the loop gives: the last real output (zeros with `zero_output_for_mask`), and the
+    returned state is the output at each row's last real step.
 
     Shapes: inputs `(B, T, D)`; output `(B, T, O)` with `return_sequences`, else
     `(B, O)`; with `return_state`, followed by one `(B, S_k)` tensor per state.
@@ -48,11 +49,7 @@ class Recurrent(keras.layers.RNN):
         super().__init__(cell, **kwargs)
 
     def build(self, sequences_shape, initial_state_shape=None):
-        if len(sequences_shape) != 3:
-            raise ValueError(
-                "Recurrent expects inputs of rank 3, (batch, time, features); got "
-                f"shape {tuple(sequences_shape)}."
-            )
+        _check_rank(sequences_shape)
         super().build(sequences_shape, initial_state_shape)
 
     def call(
@@ -63,8 +60,9 @@ class Recurrent(keras.layers.RNN):
         training=False,
         previous_outputs=None,
     ):
+        _check_rank(sequences.shape)
         if initial_state is not None:
-            self._check_initial_state(initial_state)
+            self._check_initial_state(initial_state, batch_size=sequences.shape[0])
         if previous_outputs is not None:
             return self._call_teacher_forced(
                 sequences, previous_outputs, initial_state, mask, training
@@ -106,7 +104,9 @@ class Recurrent(keras.layers.RNN):
                 "previous_outputs."
             )
         if self.go_backwards:
-            raise ValueError("previous_outputs cannot be combined with go_backwards=True.")
+            raise ValueError(
+                "previous_outputs cannot be combined with go_backwards=True."
+            )
         if initial_state is not None:
             raise ValueError(
                 "Pass either initial_state or previous_outputs, not both: "
@@ -116,7 +116,8 @@ class Recurrent(keras.layers.RNN):
         if (
             len(shape) != 3
             or shape[-1] != cell.output_size
-            or None not in (shape[1], time_steps) and shape[1] != time_steps
+            or None not in (shape[1], time_steps)
+            and shape[1] != time_steps
         ):
             raise ValueError(
                 "previous_outputs must have shape (batch, time, output_units) = "
@@ -127,36 +128,63 @@ class Recurrent(keras.layers.RNN):
             cell, sequences[:, 0, :], [previous_outputs[:, 0, :]]
         )
         projected = cell.project(sequences, training)  # (B, T, H)
-        outputs = cell.teacher_forced(projected, previous_outputs, training)  # (B, T, O)
+        outputs = cell.teacher_forced(
+            projected, previous_outputs, training
+        )  # (B, T, O)
         self._maybe_reset_dropout_masks(cell)
-        if mask is None:
-            last_output = outputs[:, -1]  # (B, O)
-        else:
-            outputs = outputs * ops.expand_dims(ops.cast(mask, outputs.dtype), -1)
-            time_steps = ops.shape(mask)[1]
-            # Index of each row's last real step: the first True in the reversed mask.
-            last_index = time_steps - 1 - ops.argmax(ops.flip(mask, axis=1), axis=1)
-            last_output = ops.take_along_axis(
-                outputs, ops.reshape(last_index, (-1, 1, 1)), axis=1
-            )[:, 0]
+        if mask is not None:
+            outputs = self._hold_over_masked_steps(outputs, mask)
+        last_output = outputs[:, -1]  # (B, O)
+        if mask is not None and self.zero_output_for_mask:
+            outputs = ops.where(ops.expand_dims(mask, -1), outputs, 0)
         if self.stateful:
             self.states[0].assign(last_output)
         output = outputs if self.return_sequences else last_output
         return (output, last_output) if self.return_state else output
 
-    def _check_initial_state(self, initial_state):
-        states = initial_state if isinstance(initial_state, (list, tuple)) else [
+    @staticmethod
+    def _hold_over_masked_steps(outputs, mask):
+        """At a masked step, the output of the last real step before it (zeros before
+        the first), as the loop gives it: (B, T, O) -> (B, T, O)."""
+        time_index = ops.expand_dims(ops.arange(ops.shape(mask)[1]), 0)  # (1, T)
+        last_real = ops.where(mask, time_index, -1)  # (B, T)
+        last_real = ops.associative_scan(ops.maximum, last_real, axis=1)  # running max
+        held = ops.take_along_axis(
+            outputs, ops.expand_dims(ops.maximum(last_real, 0), -1), axis=1
+        )
+        return ops.where(ops.expand_dims(last_real >= 0, -1), held, 0)
+
+    def _check_initial_state(self, initial_state, batch_size):
+        states = (
             initial_state
-        ]
+            if isinstance(initial_state, (list, tuple))
+            else [initial_state]
+        )
         if len(states) != len(self.state_size):
             raise ValueError(
                 f"{type(self.cell).__name__} has {len(self.state_size)} state(s) of "
                 f"sizes {self.state_size}; got {len(states)} initial state(s)."
             )
-        for index, (state, size) in enumerate(zip(states, self.state_size)):
+        for index, (state, size) in enumerate(
+            zip(states, self.state_size, strict=False)
+        ):
             shape = tuple(state.shape)
-            if len(shape) != 2 or shape[-1] not in (None, size):
+            if (
+                len(shape) != 2
+                or shape[-1] not in (None, size)
+                or None not in (batch_size, shape[0])
+                and shape[0] != batch_size
+            ):
                 raise ValueError(
-                    f"initial_state[{index}] must have shape (batch, {size}) for "
-                    f"{type(self.cell).__name__}; got shape {shape}."
+                    f"initial_state[{index}] must have shape ({batch_size}, {size}) "
+                    f"for {type(self.cell).__name__} on inputs of batch size "
+                    f"{batch_size}; got shape {shape}."
                 )
+
+
+def _check_rank(sequences_shape):
+    if len(sequences_shape) != 3:
+        raise ValueError(
+            "Recurrent expects inputs of rank 3, (batch, time, features); got shape "
+            f"{tuple(sequences_shape)}."
+        )

@@ -12,12 +12,17 @@ def stateful_layers(model: keras.Model) -> dict[str, keras.layers.RNN]:
     """Every stateful recurrent layer inside `model`, nested ones included, by name."""
     # `_flatten_layers` is the walk Keras itself uses to find nested layers (inside
     # Bidirectional and sub-models); there is no public equivalent.
-    layers = model._flatten_layers(include_self=False, recursive=True)
-    return {
-        layer.name: layer
-        for layer in layers
-        if isinstance(layer, keras.layers.RNN) and layer.stateful
-    }
+    found = {}
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        if not (isinstance(layer, keras.layers.RNN) and layer.stateful):
+            continue
+        if layer.name in found:
+            raise ValueError(
+                f"Two stateful recurrent layers of {model.name!r} are named "
+                f"{layer.name!r}; give them distinct names to address their states."
+            )
+        found[layer.name] = layer
+    return found
 
 
 def reset_states(model: keras.Model) -> None:
@@ -50,12 +55,14 @@ def set_states(model: keras.Model, states: dict) -> None:
             )
         layer = layers[name]
         if layer.states is None:
-            raise ValueError(f"Layer {name!r} is not built yet: call the model once first.")
+            raise ValueError(
+                f"Layer {name!r} is not built yet: call the model once first."
+            )
         if len(values) != len(layer.states):
             raise ValueError(
                 f"Layer {name!r} has {len(layer.states)} state(s); got {len(values)}."
             )
-        for variable, value in zip(layer.states, values):
+        for variable, value in zip(layer.states, values, strict=True):
             if tuple(np.shape(value)) != tuple(variable.shape):
                 raise ValueError(
                     f"A state of layer {name!r} has shape {tuple(variable.shape)}; got "

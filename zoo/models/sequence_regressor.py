@@ -27,7 +27,8 @@ class SequenceRegressor(TaskModel):
             "peephole_lstm", "gru".
         sequence_output: predict at every step (many-to-many) instead of once.
         dropout, recurrent_dropout: variational dropout of every cell.
-        cell_options: further keyword arguments of the cell (e.g. `cell_clip`).
+        cell_options: further keyword arguments of the cell (e.g. `cell_clip`); they
+            take precedence over `dropout` and `recurrent_dropout`.
     """
 
     def __init__(
@@ -44,15 +45,14 @@ class SequenceRegressor(TaskModel):
         **kwargs,
     ):
         # === Layers ===
+        cell_arguments = {
+            "dropout": dropout,
+            "recurrent_dropout": recurrent_dropout,
+            **(cell_options or {}),
+        }
         recurrent_layers = [
             Recurrent(
-                get_cell(
-                    cell,
-                    hidden_dim,
-                    dropout=dropout,
-                    recurrent_dropout=recurrent_dropout,
-                    **(cell_options or {}),
-                ),
+                get_cell(cell, hidden_dim, **cell_arguments),
                 return_sequences=sequence_output or index < num_layers - 1,
                 name=f"recurrent_{index}",
             )
@@ -105,6 +105,6 @@ for _cell in ("elman", "jordan", "lstm", "peephole_lstm", "gru"):
     register(
         f"{_cell.removesuffix('_lstm')}_regressor",
         SequenceRegressor,
-        description=f"Sequence regressor (many-to-one or many-to-many) with the {_cell} cell",
+        description=f"Sequence regressor (many-to-one or -many) with the {_cell} cell",
         cell=_cell,
     )

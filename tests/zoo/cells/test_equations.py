@@ -21,9 +21,9 @@ def test_recurrent_matches_numpy_equations(case):
     layer = Recurrent(cell, return_sequences=True, return_state=True)
     layer.build((BATCH, TIME, FEATURES))
     weights = randomize(cell, seed=2)
-    state_sizes = cell.state_size if isinstance(cell.state_size, list) else [
-        cell.state_size
-    ]
+    state_sizes = (
+        cell.state_size if isinstance(cell.state_size, list) else [cell.state_size]
+    )
     initial = [rng.normal(size=(BATCH, s)).astype("float32") for s in state_sizes]
 
     outputs, *states = layer(inputs, initial_state=initial)
@@ -32,7 +32,7 @@ def test_recurrent_matches_numpy_equations(case):
         name, weights, inputs, initial, options
     )
     np.testing.assert_allclose(outputs, expected_outputs, atol=1e-5, rtol=1e-5)
-    for state, expected in zip(states, expected_states):
+    for state, expected in zip(states, expected_states, strict=False):
         np.testing.assert_allclose(state, expected, atol=1e-5, rtol=1e-5)
 
 
@@ -57,7 +57,9 @@ def test_peephole_without_options_is_exactly_lstm():
 
     inputs = np.random.default_rng(5).normal(size=(2, 5, 3)).astype("float32")
     lstm = Recurrent(LSTMCell(4), return_sequences=True)
-    peephole = Recurrent(PeepholeLSTMCell(4, use_peepholes=False), return_sequences=True)
+    peephole = Recurrent(
+        PeepholeLSTMCell(4, use_peepholes=False), return_sequences=True
+    )
     lstm.build(inputs.shape)
     peephole.build(inputs.shape)
     randomize(lstm.cell, seed=6)
@@ -76,7 +78,9 @@ def test_cell_clip_bounds_the_memory_cell():
     )
     inputs = np.full((2, 8, 3), 5.0, "float32")
     unclipped = Recurrent(PeepholeLSTMCell(4, **cell_options), return_state=True)
-    clipped = Recurrent(PeepholeLSTMCell(4, cell_clip=0.3, **cell_options), return_state=True)
+    clipped = Recurrent(
+        PeepholeLSTMCell(4, cell_clip=0.3, **cell_options), return_state=True
+    )
     assert np.min(unclipped(inputs)[2]) > 7.0
     _, _, cell_state = clipped(inputs)
     assert np.max(np.abs(cell_state)) == pytest.approx(0.3, abs=1e-6)

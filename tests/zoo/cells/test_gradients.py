@@ -56,8 +56,10 @@ def test_bptt_gradients_match_finite_differences(case):
     arrays = [weights[v.name] for v in cell.trainable_weights] + [inputs]
     grads = weight_grads + [input_grad]
     assert len(grads) == len(arrays)
-    for array, grad in zip(arrays, grads):
-        flat_indices = rng.choice(array.size, size=min(PROBES_PER_TENSOR, array.size), replace=False)
+    for array, grad in zip(arrays, grads, strict=False):
+        flat_indices = rng.choice(
+            array.size, size=min(PROBES_PER_TENSOR, array.size), replace=False
+        )
         for flat in flat_indices:
             index = np.unravel_index(flat, array.shape)
             numeric = _central_difference(loss_at, array, index)

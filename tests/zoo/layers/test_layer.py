@@ -49,9 +49,14 @@ def test_bidirectional_concatenates_forward_and_reversed_backward(case):
     bidirectional.build(inputs.shape)
     forward_weights = randomize(bidirectional.forward_layer.cell, seed=3)
     backward_weights = randomize(bidirectional.backward_layer.cell, seed=4)
-    zeros = [np.zeros((3, s)) for s in np.atleast_1d(bidirectional.forward_layer.cell.state_size)]
+    zeros = [
+        np.zeros((3, s))
+        for s in np.atleast_1d(bidirectional.forward_layer.cell.state_size)
+    ]
     forward, _ = run_sequence(case[0], forward_weights, inputs, zeros, case[1])
-    backward, _ = run_sequence(case[0], backward_weights, inputs[:, ::-1], zeros, case[1])
+    backward, _ = run_sequence(
+        case[0], backward_weights, inputs[:, ::-1], zeros, case[1]
+    )
     expected = np.concatenate([forward, backward[:, ::-1]], axis=-1)
     np.testing.assert_allclose(bidirectional(inputs), expected, atol=1e-5)
 
@@ -71,7 +76,11 @@ def _every_cell_model():
 def test_keras_file_round_trip_with_every_cell_plain_and_bidirectional(tmp_path):
     model = _every_cell_model()
     for index, layer in enumerate(model.layers):
-        for cell_layer in getattr(layer, "forward_layer", None), getattr(layer, "backward_layer", None), layer:
+        for cell_layer in (
+            getattr(layer, "forward_layer", None),
+            getattr(layer, "backward_layer", None),
+            layer,
+        ):
             if isinstance(cell_layer, Recurrent):
                 randomize(cell_layer.cell, seed=10 + index)
     inputs = _inputs(seed=5)
@@ -79,7 +88,9 @@ def test_keras_file_round_trip_with_every_cell_plain_and_bidirectional(tmp_path)
     path = tmp_path / "every_cell.keras"
     model.save(path)
     restored = keras.saving.load_model(path)
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(restored(inputs)), expected)
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(restored(inputs)), expected
+    )
     assert [type(layer).__name__ for layer in restored.layers] == [
         type(layer).__name__ for layer in model.layers
     ]
@@ -97,9 +108,19 @@ def test_return_state_and_initial_state_shapes_follow_the_cell():
 def test_errors_name_the_bad_value():
     with pytest.raises(ValueError, match=r"rank 3.*got shape \(3, 5\)"):
         Recurrent(cells.LSTMCell(4))(np.zeros((3, 5), "float32"))
+    built = Recurrent(cells.LSTMCell(4))
+    built(_inputs())
+    with pytest.raises(ValueError, match=r"rank 3.*got shape \(3, 6, 5, 1\)"):
+        built(_inputs()[..., None])
+    with pytest.raises(
+        ValueError, match=r"must have shape \(3, 4\).*got shape \(2, 4\)"
+    ):
+        built(_inputs(), initial_state=[np.zeros((2, 4)), np.zeros((2, 4))])
     with pytest.raises(ValueError, match=r"2 state\(s\) of sizes \[4, 4\]; got 1"):
         Recurrent(cells.LSTMCell(4))(_inputs(), initial_state=[np.zeros((3, 4))])
-    with pytest.raises(ValueError, match=r"initial_state\[1\] must have shape \(batch, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"initial_state\[1\] must have shape \(3, 4\)"
+    ):
         Recurrent(cells.LSTMCell(4))(
             _inputs(), initial_state=[np.zeros((3, 4)), np.zeros((3, 5))]
         )

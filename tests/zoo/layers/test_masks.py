@@ -12,7 +12,9 @@ BATCH, TIME, FEATURES, PAD = 3, 5, 4, 3
 
 
 def _layer(case, **kwargs):
-    layer = Recurrent(make_cell(*case), return_sequences=True, return_state=True, **kwargs)
+    layer = Recurrent(
+        make_cell(*case), return_sequences=True, return_state=True, **kwargs
+    )
     layer.build((None, None, FEATURES))
     randomize(layer.cell, seed=1)
     return layer
@@ -20,39 +22,39 @@ def _layer(case, **kwargs):
 
 def _run(layer, inputs, mask=None):
     outputs, *states = layer(inputs, mask=mask)
-    return keras.ops.convert_to_numpy(outputs), [keras.ops.convert_to_numpy(s) for s in states]
+    return keras.ops.convert_to_numpy(outputs), [
+        keras.ops.convert_to_numpy(s) for s in states
+    ]
 
 
 @pytest.fixture
 def inputs():
-    return np.random.default_rng(0).normal(size=(BATCH, TIME, FEATURES)).astype("float32")
+    return (
+        np.random.default_rng(0).normal(size=(BATCH, TIME, FEATURES)).astype("float32")
+    )
 
 
 def _junk(steps):
-    return np.random.default_rng(9).normal(size=(BATCH, steps, FEATURES)).astype("float32") * 10
+    return (
+        np.random.default_rng(9).normal(size=(BATCH, steps, FEATURES)).astype("float32")
+        * 10
+    )
 
 
+@pytest.mark.parametrize("side", ["left", "right"])
 @pytest.mark.parametrize("case", ONE_PER_CELL, ids=case_id)
-def test_left_padding(case, inputs):
+def test_padding(case, side, inputs):
     layer = _layer(case)
     plain_outputs, plain_states = _run(layer, inputs)
-    padded = np.concatenate([_junk(PAD), inputs], axis=1)
-    mask = np.arange(TIME + PAD)[None, :].repeat(BATCH, 0) >= PAD
-    outputs, states = _run(layer, padded, mask)
-    np.testing.assert_allclose(outputs[:, PAD:], plain_outputs, atol=1e-6)
-    for state, plain in zip(states, plain_states):
-        np.testing.assert_allclose(state, plain, atol=1e-6)
-
-
-@pytest.mark.parametrize("case", ONE_PER_CELL, ids=case_id)
-def test_right_padding(case, inputs):
-    layer = _layer(case)
-    plain_outputs, plain_states = _run(layer, inputs)
-    padded = np.concatenate([inputs, _junk(PAD)], axis=1)
-    mask = np.arange(TIME + PAD)[None, :].repeat(BATCH, 0) < TIME
-    outputs, states = _run(layer, padded, mask)
-    np.testing.assert_allclose(outputs[:, :TIME], plain_outputs, atol=1e-6)
-    for state, plain in zip(states, plain_states):
+    real = np.r_[[False] * PAD, [True] * TIME]
+    if side == "right":
+        real = real[::-1]
+    padded = np.zeros((BATCH, TIME + PAD, FEATURES), "float32")
+    padded[:, real] = inputs
+    padded[:, ~real] = _junk(PAD)
+    outputs, states = _run(layer, padded, np.tile(real, (BATCH, 1)))
+    np.testing.assert_allclose(outputs[:, real], plain_outputs, atol=1e-6)
+    for state, plain in zip(states, plain_states, strict=True):
         np.testing.assert_allclose(state, plain, atol=1e-6)
 
 
@@ -64,7 +66,7 @@ def test_holes_are_skipped(case, inputs):
     real = np.r_[[True] * 2, [False] * PAD, [True] * (TIME - 2)]
     outputs, states = _run(layer, holed, np.tile(real, (BATCH, 1)))
     np.testing.assert_allclose(outputs[:, real], plain_outputs, atol=1e-6)
-    for state, plain in zip(states, plain_states):
+    for state, plain in zip(states, plain_states, strict=False):
         np.testing.assert_allclose(state, plain, atol=1e-6)
 
 
@@ -81,8 +83,10 @@ def test_rows_of_different_lengths_match_their_unpadded_runs(case):
     outputs, states = _run(layer, batch, mask)
     for index, row in enumerate(rows):
         row_outputs, row_states = _run(layer, row)
-        np.testing.assert_allclose(outputs[index, : lengths[index]], row_outputs[0], atol=1e-6)
-        for state, row_state in zip(states, row_states):
+        np.testing.assert_allclose(
+            outputs[index, : lengths[index]], row_outputs[0], atol=1e-6
+        )
+        for state, row_state in zip(states, row_states, strict=False):
             np.testing.assert_allclose(state[index], row_state[0], atol=1e-6)
 
 

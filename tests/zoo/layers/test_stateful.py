@@ -14,7 +14,9 @@ BATCH = 2
 
 def _model(case=("LSTMCell", {})):
     inputs = keras.Input(shape=(None, 3), batch_size=BATCH)
-    layer = Recurrent(make_cell(*case), return_sequences=True, stateful=True, name="rec")
+    layer = Recurrent(
+        make_cell(*case), return_sequences=True, stateful=True, name="rec"
+    )
     model = keras.Model(inputs, layer(inputs))
     randomize(layer.cell, seed=1)
     return model
@@ -32,7 +34,9 @@ def test_windows_carry_state_like_one_long_call(case):
     reset_states(model)
     first = keras.ops.convert_to_numpy(model(sequence[:, :5]))
     second = keras.ops.convert_to_numpy(model(sequence[:, 5:]))
-    np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, atol=1e-6)
+    np.testing.assert_allclose(
+        np.concatenate([first, second], axis=1), whole, atol=1e-6
+    )
 
 
 def test_reset_states_starts_again_from_zeros():
@@ -49,7 +53,10 @@ def test_get_and_set_states_round_trip():
     sequence = _sequence()
     model(sequence[:, :3])
     saved = get_states(model)
-    assert list(saved) == ["rec"] and [s.shape for s in saved["rec"]] == [(2, 4), (2, 4)]
+    assert list(saved) == ["rec"] and [s.shape for s in saved["rec"]] == [
+        (2, 4),
+        (2, 4),
+    ]
     continued = keras.ops.convert_to_numpy(model(sequence[:, 3:]))
     reset_states(model)
     set_states(model, saved)
@@ -83,3 +90,11 @@ def test_stateful_errors():
         set_states(model, {"rec": [np.zeros((3, 4)), np.zeros((3, 4))]})
     with pytest.raises(ValueError, match="has 2 state"):
         set_states(model, {"rec": [np.zeros((2, 4))]})
+    inner = keras.Sequential([Recurrent(LSTMCell(2), stateful=True, name="rec")])
+    twice_named = keras.Sequential(
+        [keras.Input(shape=(None, 3), batch_size=BATCH), model, inner]
+    )
+    with pytest.raises(
+        ValueError, match="Two stateful recurrent layers .* named 'rec'"
+    ):
+        reset_states(twice_named)

@@ -5,15 +5,17 @@ import numpy as np
 import pytest
 
 from tests.cell_cases import randomize
+from tests.reference import jordan_step
 from zoo.cells import JordanCell, LSTMCell
 from zoo.layers import Recurrent
 
+OPTIONS = {"output_units": 3, "output_activation": "linear"}
+
 
 def _jordan_layer(**kwargs):
-    cell = JordanCell(6, output_units=3, output_activation="linear")
-    layer = Recurrent(cell, return_sequences=True, **kwargs)
+    layer = Recurrent(JordanCell(6, **OPTIONS), return_sequences=True, **kwargs)
     layer.build((None, None, 4))
-    randomize(cell, seed=1)
+    randomize(layer.cell, seed=1)
     return layer
 
 
@@ -26,17 +28,17 @@ def _data():
 
 def test_teacher_forced_equals_loop_fed_the_same_previous_targets():
     layer = _jordan_layer(return_state=True)
+    weights = {v.name: keras.ops.convert_to_numpy(v) for v in layer.cell.weights}
     inputs, previous_targets = _data()
     outputs, state = layer(inputs, previous_outputs=previous_targets)
 
+    # The NumPy equations, one step at a time, fed y*_{t-1} instead of their own y.
     looped = [
-        keras.ops.convert_to_numpy(
-            layer.cell(inputs[:, t], [previous_targets[:, t]])[0]
-        )
+        jordan_step(weights, inputs[:, t], [previous_targets[:, t]], OPTIONS)[0]
         for t in range(7)
     ]
-    np.testing.assert_allclose(outputs, np.stack(looped, axis=1), atol=1e-6)
-    np.testing.assert_allclose(state, looped[-1], atol=1e-6)
+    np.testing.assert_allclose(outputs, np.stack(looped, axis=1), atol=1e-5)
+    np.testing.assert_allclose(state, looped[-1], atol=1e-5)
 
 
 def test_teacher_forced_on_own_outputs_equals_free_running_loop():
@@ -51,16 +53,32 @@ def test_teacher_forced_on_own_outputs_equals_free_running_loop():
     )
 
 
-def test_teacher_forced_under_a_mask():
-    layer = _jordan_layer(return_state=True)
+@pytest.mark.parametrize("zero_output_for_mask", [False, True])
+def test_teacher_forced_under_a_mask_gives_what_the_loop_gives(zero_output_for_mask):
+    """Masked steps (left padding, a hole, right padding) are skipped: the loop over
+    the real steps, fed the real steps' previous targets, gives the same outputs."""
+    layer = _jordan_layer(return_state=True, zero_output_for_mask=zero_output_for_mask)
     inputs, previous_targets = _data()
-    mask = np.array([[True] * 7, [True] * 4 + [False] * 3])
+    mask = np.array(
+        [
+            [False, True, True, False, True, True, False],
+            [True, True, True, True, False, False, False],
+        ]
+    )
     outputs, state = layer(inputs, previous_outputs=previous_targets, mask=mask)
-    unmasked, _ = layer(inputs, previous_outputs=previous_targets)
-    outputs, unmasked = map(keras.ops.convert_to_numpy, (outputs, unmasked))
-    np.testing.assert_allclose(outputs[mask], unmasked[mask], atol=1e-6)
-    np.testing.assert_array_equal(outputs[~mask], 0.0)
-    np.testing.assert_allclose(state, [unmasked[0, 6], unmasked[1, 3]], atol=1e-6)
+    outputs = keras.ops.convert_to_numpy(outputs)
+    for row in range(2):
+        held = np.zeros(3, "float32")
+        for t in range(7):
+            if mask[row, t]:
+                held = keras.ops.convert_to_numpy(
+                    layer.cell(
+                        inputs[row : row + 1, t], [previous_targets[row : row + 1, t]]
+                    )[0]
+                )[0]
+            expected = 0.0 if zero_output_for_mask and not mask[row, t] else held
+            np.testing.assert_allclose(outputs[row, t], expected, atol=1e-6)
+        np.testing.assert_allclose(state[row], held, atol=1e-6)
 
 
 def test_teacher_forcing_errors():
