@@ -8,12 +8,14 @@ import zoo
 from zoo.models import SequenceRegressor
 
 REGRESSORS = [
-    "elman_regressor",
-    "gru_regressor",
-    "jordan_regressor",
-    "lstm_regressor",
-    "peephole_regressor",
+    name for name in zoo.list_models() if zoo.get(name).cls is SequenceRegressor
 ]
+
+
+def test_one_regressor_per_cell():
+    assert sorted(zoo.get(name).defaults["cell"] for name in REGRESSORS) == sorted(
+        zoo.cells.CELLS
+    )
 
 
 @pytest.mark.parametrize("name", REGRESSORS)
