@@ -1,0 +1,193 @@
+"""Training-step speed of every zoo cell against Keras's recurrent layers and the
+matrix-product roofline, measured in one process.
+
+    python benchmarks/cells.py [--shapes small_lm medium_lm classifier] [--repeats 5]
+
+For each shape it builds the same model around each recurrent layer, times
+`train_on_batch` (median of --repeats runs of --steps steps, after a warm-up), and
+prints one table: ms/step, tokens/s, speed relative to `keras.layers.LSTM`, and the
+fraction of the roofline (the model's floating-point work at the rate this machine
+reaches on one large matrix product). A batch-1 inference step (one token through
+the stack, the generation workload) is timed with `predict_on_batch`.
+"""
+
+import argparse
+import platform
+import statistics
+import time
+
+import keras
+import numpy as np
+
+from zoo import cells
+from zoo.layers import Recurrent
+
+SHAPES = {
+    # Zaremba et al. 2014 small and medium PTB language models.
+    "small_lm": dict(batch=20, time=20, hidden=200, vocabulary=10_000, layers=2),
+    "medium_lm": dict(batch=20, time=35, hidden=650, vocabulary=10_000, layers=2),
+    # A many-to-one classifier on 256 features per step, no vocabulary.
+    "classifier": dict(batch=64, time=200, hidden=256, vocabulary=None, layers=1),
+}
+CLASSES = 2
+
+# name -> (make a recurrent layer for hidden size H, gate matrices per step (G / H)).
+LAYERS = {
+    "keras LSTM": (lambda h: keras.layers.LSTM(h, return_sequences=True), 4),
+    "keras GRU": (lambda h: keras.layers.GRU(h, return_sequences=True), 3),
+    "keras SimpleRNN": (lambda h: keras.layers.SimpleRNN(h, return_sequences=True), 1),
+    "zoo LSTM": (lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True), 4),
+    "zoo GRU": (lambda h: Recurrent(cells.GRUCell(h), return_sequences=True), 3),
+    "zoo Elman": (lambda h: Recurrent(cells.ElmanCell(h), return_sequences=True), 1),
+    "zoo Jordan": (lambda h: Recurrent(cells.JordanCell(h), return_sequences=True), 2),
+    "zoo peephole LSTM": (
+        lambda h: Recurrent(cells.PeepholeLSTMCell(h), return_sequences=True),
+        4,
+    ),
+    "zoo peephole LSTMP (P=H/2)": (
+        lambda h: Recurrent(
+            cells.PeepholeLSTMCell(h, projection_units=h // 2), return_sequences=True
+        ),
+        4,
+    ),
+}
+
+
+def build_model(make_layer, shape, batch, jit_compile=False):
+    """Embedding (or dense features) -> stacked recurrent layers -> softmax."""
+    hidden, vocabulary = shape["hidden"], shape["vocabulary"]
+    if vocabulary:
+        inputs = keras.Input(shape=(None,), batch_size=batch, dtype="int32")
+        x = keras.layers.Embedding(vocabulary, hidden)(inputs)
+    else:
+        inputs = keras.Input(shape=(None, hidden), batch_size=batch)
+        x = inputs
+    for _ in range(shape["layers"]):
+        x = make_layer(hidden)(x)  # (B, T, H)
+    if vocabulary:
+        outputs = keras.layers.Dense(vocabulary)(x)  # (B, T, V) logits
+    else:
+        outputs = keras.layers.Dense(CLASSES)(
+            x[:, -1]
+        )  # (B, classes) from the last step
+    model = keras.Model(inputs, outputs)
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.1),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        jit_compile=jit_compile,
+    )
+    return model
+
+
+def make_batch(shape, batch, time_steps, rng):
+    if shape["vocabulary"]:
+        x = rng.integers(
+            0, shape["vocabulary"], size=(batch, time_steps), dtype="int32"
+        )
+        y = rng.integers(
+            0, shape["vocabulary"], size=(batch, time_steps), dtype="int32"
+        )
+    else:
+        x = rng.normal(size=(batch, time_steps, shape["hidden"])).astype("float32")
+        y = rng.integers(0, CLASSES, size=(batch,), dtype="int32")
+    return x, y
+
+
+def time_calls(call, steps, repeats, warmup=2):
+    """Median over `repeats` of the mean ms per call over `steps` calls."""
+    for _ in range(warmup):
+        call()
+    runs = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(steps):
+            call()
+        runs.append((time.perf_counter() - start) / steps * 1e3)
+    return statistics.median(runs)
+
+
+def training_flops(shape, gates):
+    """Multiply-adds x 2 of one training step (forward + 2x for the backward pass):
+    per layer, [x_t, h_{t-1}] @ [W; U] for `gates` gate blocks of size H, and the
+    output layer. Elementwise gate work is not counted."""
+    b, t, h = shape["batch"], shape["time"], shape["hidden"]
+    recurrent = shape["layers"] * 2 * b * t * (2 * h) * (gates * h)
+    output = 2 * b * t * h * (shape["vocabulary"] or 0) + 2 * b * h * CLASSES
+    return 3 * (recurrent + output)
+
+
+def matmul_rate(repeats):
+    """FLOP/s of this machine on one large float32 matrix product."""
+    a = keras.random.normal((2048, 2048))
+    b = keras.random.normal((2048, 2048))
+
+    def product():
+        keras.ops.convert_to_numpy(keras.ops.matmul(a, b)[0, 0])
+
+    ms = time_calls(product, steps=5, repeats=repeats)
+    return 2 * 2048**3 / (ms / 1e3)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
+    parser.add_argument("--layers", nargs="+", default=list(LAYERS), choices=LAYERS)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=3)
+    parser.add_argument(
+        "--jit", action="store_true", help="compile every model with XLA (jit_compile)"
+    )
+    arguments = parser.parse_args()
+
+    rng = np.random.default_rng(0)
+    rate = matmul_rate(arguments.repeats)
+    print(
+        f"# {platform.processor() or platform.machine()}, Python "
+        f"{platform.python_version()}, Keras {keras.__version__} "
+        f"({keras.backend.backend()} backend); large matmul: {rate / 1e9:.0f} GFLOP/s"
+    )
+    for shape_name in arguments.shapes:
+        shape = SHAPES[shape_name]
+        x, y = make_batch(shape, shape["batch"], shape["time"], rng)
+        rows = []
+        for layer_name in arguments.layers:
+            make_layer, gates = LAYERS[layer_name]
+            keras.backend.clear_session()
+            model = build_model(make_layer, shape, shape["batch"], arguments.jit)
+            train_ms = time_calls(
+                lambda: model.train_on_batch(x, y), arguments.steps, arguments.repeats
+            )
+            step_model = build_model(make_layer, shape, 1, arguments.jit)
+            one_token = x[:1, :1]
+            infer_ms = time_calls(
+                lambda: step_model.predict_on_batch(one_token),
+                arguments.steps * 5,
+                arguments.repeats,
+            )
+            roofline_ms = training_flops(shape, gates) / rate * 1e3
+            rows.append((layer_name, train_ms, roofline_ms, infer_ms))
+        print_table(shape_name, shape, rows)
+
+
+def print_table(shape_name, shape, rows):
+    reference = dict((name, ms) for name, ms, _, _ in rows).get("keras LSTM")
+    reference_infer = dict((name, ms) for name, _, _, ms in rows).get("keras LSTM")
+    tokens = shape["batch"] * shape["time"]
+    print(f"\n## {shape_name}: {shape}\n")
+    print(
+        "| layer | train ms/step | tokens/s | vs keras LSTM | roofline ms | "
+        "of roofline | batch-1 step ms | vs keras LSTM |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, ms, roofline_ms, infer_ms in rows:
+        speedup = f"{reference / ms:.2f}x" if reference else "-"
+        infer_speedup = f"{reference_infer / infer_ms:.2f}x" if reference_infer else "-"
+        print(
+            f"| {name} | {ms:.1f} | {tokens / ms * 1e3:,.0f} | {speedup} | "
+            f"{roofline_ms:.1f} | {roofline_ms / ms:.0%} | {infer_ms:.2f} | "
+            f"{infer_speedup} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
