@@ -1,10 +1,11 @@
 """Training-step speed of every zoo cell against Keras's recurrent layers and the
 matrix-product roofline, measured in one process.
 
-    python benchmarks/cells.py [--shapes small_lm medium_lm classifier] [--repeats 5]
+    python benchmarks/cells.py [--shapes small_lm medium_lm classifier] [--rounds 5]
 
 For each shape it builds the same model around each recurrent layer, times
-`train_on_batch` (median of --repeats runs of --steps steps, after a warm-up), and
+`train_on_batch` (the median over --rounds interleaved rounds of --steps steps each,
+after a warm-up: see timing.py), and
 prints one table: ms/step, tokens/s, speed relative to `keras.layers.LSTM`, and the
 fraction of the roofline (the model's floating-point work at the rate this machine
 reaches on one large matrix product). A batch-1 inference step (one token through
@@ -12,12 +13,18 @@ the stack, the generation workload) is timed with `predict_on_batch`.
 """
 
 import argparse
+import functools
 import platform
-import statistics
-import time
 
 import keras
 import numpy as np
+
+try:
+    import torch_benchmarks
+except ImportError:  # PyTorch is optional: its rows appear only when it is installed.
+    torch_benchmarks = None
+
+from timing import interleaved_medians
 
 from zoo import cells
 from zoo.layers import Recurrent
@@ -48,7 +55,7 @@ LAYERS = {
         lambda h: Recurrent(
             cells.PeepholeLSTMCell(h, projection_units=h // 2), return_sequences=True
         ),
-        4,
+        None,  # other FLOPs than [x, h] @ [W; U]: no roofline column
     ),
 }
 
@@ -93,19 +100,6 @@ def make_batch(shape, batch, time_steps, rng):
     return x, y
 
 
-def time_calls(call, steps, repeats, warmup=2):
-    """Median over `repeats` of the mean ms per call over `steps` calls."""
-    for _ in range(warmup):
-        call()
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(steps):
-            call()
-        runs.append((time.perf_counter() - start) / steps * 1e3)
-    return statistics.median(runs)
-
-
 def training_flops(shape, gates):
     """Multiply-adds x 2 of one training step (forward + 2x for the backward pass):
     per layer, [x_t, h_{t-1}] @ [W; U] for `gates` gate blocks of size H, and the
@@ -116,7 +110,11 @@ def training_flops(shape, gates):
     return 3 * (recurrent + output)
 
 
-def matmul_rate(repeats):
+def roofline_ms(shape, gates, rate):
+    return None if gates is None else training_flops(shape, gates) / rate * 1e3
+
+
+def matmul_rate(rounds):
     """FLOP/s of this machine on one large float32 matrix product."""
     a = keras.random.normal((2048, 2048))
     b = keras.random.normal((2048, 2048))
@@ -124,7 +122,7 @@ def matmul_rate(repeats):
     def product():
         keras.ops.convert_to_numpy(keras.ops.matmul(a, b)[0, 0])
 
-    ms = time_calls(product, steps=5, repeats=repeats)
+    ms = interleaved_medians({"matmul": product}, steps=5, rounds=rounds)["matmul"]
     return 2 * 2048**3 / (ms / 1e3)
 
 
@@ -132,7 +130,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
     parser.add_argument("--layers", nargs="+", default=list(LAYERS), choices=LAYERS)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument(
         "--jit", action="store_true", help="compile every model with XLA (jit_compile)"
@@ -140,7 +138,7 @@ def main():
     arguments = parser.parse_args()
 
     rng = np.random.default_rng(0)
-    rate = matmul_rate(arguments.repeats)
+    rate = matmul_rate(arguments.rounds)
     print(
         f"# {platform.processor() or platform.machine()}, Python "
         f"{platform.python_version()}, Keras {keras.__version__} "
@@ -149,24 +147,70 @@ def main():
     for shape_name in arguments.shapes:
         shape = SHAPES[shape_name]
         x, y = make_batch(shape, shape["batch"], shape["time"], rng)
-        rows = []
+        one_token = x[:1, :1]
+        train_calls, infer_calls, gates = {}, {}, {}
         for layer_name in arguments.layers:
-            make_layer, gates = LAYERS[layer_name]
-            keras.backend.clear_session()
+            make_layer, gates[layer_name] = LAYERS[layer_name]
             model = build_model(make_layer, shape, shape["batch"], arguments.jit)
-            train_ms = time_calls(
-                lambda: model.train_on_batch(x, y), arguments.steps, arguments.repeats
-            )
             step_model = build_model(make_layer, shape, 1, arguments.jit)
-            one_token = x[:1, :1]
-            infer_ms = time_calls(
-                lambda: step_model.predict_on_batch(one_token),
-                arguments.steps * 5,
-                arguments.repeats,
+            train_calls[layer_name] = functools.partial(model.train_on_batch, x, y)
+            infer_calls[layer_name] = functools.partial(
+                step_model.predict_on_batch, one_token
             )
-            roofline_ms = training_flops(shape, gates) / rate * 1e3
-            rows.append((layer_name, train_ms, roofline_ms, infer_ms))
+        if torch_benchmarks is not None:
+            for layer_name, layer_gates in (("torch nn.LSTM", 4), ("torch nn.GRU", 3)):
+                gates[layer_name] = layer_gates
+                train, infer = torch_benchmarks.make_calls(layer_name, shape, x, y)
+                train_calls[layer_name], infer_calls[layer_name] = train, infer
+        train_ms = interleaved_medians(train_calls, arguments.steps, arguments.rounds)
+        infer_ms = interleaved_medians(
+            infer_calls, 5 * arguments.steps, arguments.rounds
+        )
+        rows = [
+            (
+                name,
+                train_ms[name],
+                roofline_ms(shape, gates[name], rate),
+                infer_ms[name],
+            )
+            for name in train_calls
+        ]
         print_table(shape_name, shape, rows)
+        keras.backend.clear_session()
+    if "medium_lm" in arguments.shapes:
+        print_teacher_forcing(SHAPES["medium_lm"], rng, arguments)
+
+
+def print_teacher_forcing(shape, rng, arguments):
+    """A one-layer Jordan language model trained teacher-forced vs step by step."""
+    x, y = make_batch(shape, shape["batch"], shape["time"], rng)
+    hidden = shape["hidden"]
+    previous = rng.normal(size=(shape["batch"], shape["time"], hidden)).astype(
+        "float32"
+    )
+    calls = {}
+    for mode in ("loop", "teacher-forced"):
+        tokens = keras.Input(shape=(None,), batch_size=shape["batch"], dtype="int32")
+        previous_outputs = keras.Input(shape=(None, hidden), batch_size=shape["batch"])
+        embedded = keras.layers.Embedding(shape["vocabulary"], hidden)(tokens)
+        layer = Recurrent(cells.JordanCell(hidden), return_sequences=True)
+        if mode == "loop":
+            recurrent = layer(embedded)
+        else:
+            recurrent = layer(embedded, previous_outputs=previous_outputs)
+        logits = keras.layers.Dense(shape["vocabulary"])(recurrent)
+        model = keras.Model([tokens, previous_outputs], logits)
+        model.compile(
+            optimizer=keras.optimizers.SGD(0.1),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        )
+        calls[mode] = functools.partial(model.train_on_batch, [x, previous], y)
+    timings = interleaved_medians(calls, arguments.steps, arguments.rounds)
+    print(f"\n## Jordan teacher forcing, one layer, medium_lm shape: {shape}\n")
+    print("| Jordan LM train step | ms/step | speed-up |")
+    print("|---|---:|---:|")
+    for mode, ms in timings.items():
+        print(f"| {mode} | {ms:.1f} | {timings['loop'] / ms:.1f}x |")
 
 
 def print_table(shape_name, shape, rows):
@@ -179,13 +223,15 @@ def print_table(shape_name, shape, rows):
         "of roofline | batch-1 step ms | vs keras LSTM |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, ms, roofline_ms, infer_ms in rows:
+    for name, ms, roofline, infer_ms in rows:
         speedup = f"{reference / ms:.2f}x" if reference else "-"
         infer_speedup = f"{reference_infer / infer_ms:.2f}x" if reference_infer else "-"
+        roofline_cells = (
+            f"{roofline:.1f} | {roofline / ms:.0%}" if roofline is not None else "- | -"
+        )
         print(
             f"| {name} | {ms:.1f} | {tokens / ms * 1e3:,.0f} | {speedup} | "
-            f"{roofline_ms:.1f} | {roofline_ms / ms:.0%} | {infer_ms:.2f} | "
-            f"{infer_speedup} |"
+            f"{roofline_cells} | {infer_ms:.2f} | {infer_speedup} |"
         )
 
 
