@@ -33,8 +33,8 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
     dtype it was given.
 
     Subclasses set `state_size` and `output_size`, create their weights in `build`
-    and implement `step` (and `project` when they have more than `kernel` and
-    `bias`).
+    (`kernel` is the input matrix of `project`) and implement `step`; one whose
+    projection adds another bias than `bias` overrides `input_bias` (GRU).
     """
 
     float32_states: tuple[int, ...] = ()
