@@ -34,9 +34,10 @@ SHAPES = {
     "small_lm": dict(batch=20, time=20, hidden=200, vocabulary=10_000, layers=2),
     "medium_lm": dict(batch=20, time=35, hidden=650, vocabulary=10_000, layers=2),
     # A many-to-one classifier on 256 features per step, no vocabulary.
-    "classifier": dict(batch=64, time=200, hidden=256, vocabulary=None, layers=1),
+    "classifier": dict(
+        batch=64, time=200, hidden=256, vocabulary=None, classes=2, layers=1
+    ),
 }
-CLASSES = 2
 
 # name -> (make a recurrent layer for hidden size H, gate matrices per step (G / H)).
 LAYERS = {
@@ -74,7 +75,7 @@ def build_model(make_layer, shape, batch, jit_compile=False):
     if vocabulary:
         outputs = keras.layers.Dense(vocabulary)(x)  # (B, T, V) logits
     else:
-        outputs = keras.layers.Dense(CLASSES)(
+        outputs = keras.layers.Dense(shape["classes"])(
             x[:, -1]
         )  # (B, classes) from the last step
     model = keras.Model(inputs, outputs)
@@ -86,7 +87,9 @@ def build_model(make_layer, shape, batch, jit_compile=False):
     return model
 
 
-def make_batch(shape, batch, time_steps, rng):
+def make_batch(shape, rng):
+    """One batch of the shape: token ids and next tokens, or features and labels."""
+    batch, time_steps = shape["batch"], shape["time"]
     if shape["vocabulary"]:
         x = rng.integers(
             0, shape["vocabulary"], size=(batch, time_steps), dtype="int32"
@@ -96,7 +99,7 @@ def make_batch(shape, batch, time_steps, rng):
         )
     else:
         x = rng.normal(size=(batch, time_steps, shape["hidden"])).astype("float32")
-        y = rng.integers(0, CLASSES, size=(batch,), dtype="int32")
+        y = rng.integers(0, shape["classes"], size=(batch,), dtype="int32")
     return x, y
 
 
@@ -106,7 +109,10 @@ def training_flops(shape, gates):
     output layer. Elementwise gate work is not counted."""
     b, t, h = shape["batch"], shape["time"], shape["hidden"]
     recurrent = shape["layers"] * 2 * b * t * (2 * h) * (gates * h)
-    output = 2 * b * t * h * (shape["vocabulary"] or 0) + 2 * b * h * CLASSES
+    if shape["vocabulary"]:
+        output = 2 * b * t * h * shape["vocabulary"]  # softmax at every step
+    else:
+        output = 2 * b * h * shape["classes"]  # from the last step
     return 3 * (recurrent + output)
 
 
@@ -146,7 +152,7 @@ def main():
     )
     for shape_name in arguments.shapes:
         shape = SHAPES[shape_name]
-        x, y = make_batch(shape, shape["batch"], shape["time"], rng)
+        x, y = make_batch(shape, rng)
         one_token = x[:1, :1]
         train_calls, infer_calls, gates = {}, {}, {}
         for layer_name in arguments.layers:
@@ -184,7 +190,7 @@ def main():
 def print_teacher_forcing(shape, rng, arguments):
     """A one-layer Jordan cell trained teacher-forced vs step by step, inside the
     language model (the 10k-way softmax included) and alone (MSE on its outputs)."""
-    x, y = make_batch(shape, shape["batch"], shape["time"], rng)
+    x, y = make_batch(shape, rng)
     batch, hidden = shape["batch"], shape["hidden"]
     previous = rng.normal(size=(batch, shape["time"], hidden)).astype("float32")
     features = rng.normal(size=(batch, shape["time"], hidden)).astype("float32")

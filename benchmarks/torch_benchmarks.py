@@ -3,8 +3,6 @@ there only when torch is installed)."""
 
 import torch
 
-CLASSES = 2
-
 
 class TorchModel(torch.nn.Module):
     """Embedding (or dense features) -> nn.LSTM/nn.GRU stack -> linear read-out."""
@@ -17,7 +15,7 @@ class TorchModel(torch.nn.Module):
         self.recurrent = recurrent_class(
             hidden, hidden, num_layers=shape["layers"], batch_first=True
         )
-        self.readout = torch.nn.Linear(hidden, vocabulary or CLASSES)
+        self.readout = torch.nn.Linear(hidden, vocabulary or shape["classes"])
 
     def forward(self, x):
         x = self.embedding(x) if self.embedding is not None else x

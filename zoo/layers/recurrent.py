@@ -166,7 +166,7 @@ class Recurrent(keras.layers.RNN):
                 f"sizes {self.state_size}; got {len(states)} initial state(s)."
             )
         for index, (state, size) in enumerate(
-            zip(states, self.state_size, strict=False)
+            zip(states, self.state_size, strict=True)
         ):
             shape = tuple(state.shape)
             if (
