@@ -135,6 +135,16 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
     def call(self, inputs, states, training=False):
         return self.step(self.project(inputs, training), states, training)
 
+    def fused_sequence(self, sequences, initial_state, mask, training, **loop_options):
+        """The whole sequence in one vendor kernel (cuDNN), returning what
+        `keras.src.backend.rnn` returns: `(last_output, outputs, new_states)`.
+
+        Raises NotImplementedError where the backend, the device or the cell's
+        configuration has no such kernel; `Recurrent` then runs its own loop.
+        `loop_options` are `return_sequences`, `go_backwards` and `unroll`.
+        """
+        raise NotImplementedError
+
     # === Variational dropout ===
 
     def drop_inputs(self, inputs, training):

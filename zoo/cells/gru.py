@@ -3,6 +3,10 @@
 import keras
 from keras import ops
 
+# Keras's cuDNN GRU entry point (the one keras.layers.GRU calls); no public export,
+# keras is pinned to 3.15.x in setup.py.
+from keras.src import backend as keras_backend
+
 from zoo.cells.base import RecurrentCell
 
 
@@ -96,6 +100,26 @@ class GRUCell(RecurrentCell):
             h_candidate = self.activation(x_h + u_h)
         h = z * h_prev + (1.0 - z) * h_candidate
         return h, [h]
+
+    def fused_sequence(self, sequences, initial_state, mask, training, **loop_options):
+        """cuDNN's GRU on a TensorFlow GPU, through the entry point `keras.layers.GRU`
+        uses: reset-after only, sigmoid/tanh, with a bias, no recurrent dropout.
+        On JAX, Keras's `gru` is a plain `lax.scan` (jax.experimental.rnn has no
+        GRU), no faster than our loop, so it is not used."""
+        if self.recurrent_dropout or keras.backend.backend() != "tensorflow":
+            raise NotImplementedError
+        return keras_backend.gru(
+            self.drop_inputs(sequences, training),
+            self.single_state(initial_state),
+            mask,
+            kernel=self.kernel,
+            recurrent_kernel=self.recurrent_kernel,
+            bias=self.bias,
+            activation=self.activation,
+            recurrent_activation=self.recurrent_activation,
+            reset_after=self.reset_after,
+            **loop_options,
+        )
 
     def get_config(self):
         config = {

@@ -3,6 +3,10 @@
 import keras
 from keras import ops
 
+# Keras's cuDNN LSTM entry point (the one keras.layers.LSTM calls); no public export,
+# keras is pinned to 3.15.x in setup.py.
+from keras.src import backend as keras_backend
+
 from zoo.cells.base import RecurrentCell, at_least_float32
 
 
@@ -91,6 +95,28 @@ class LSTMCell(RecurrentCell):
         c = self.update_memory(c_prev, f, i * self.activation(z_c))
         h = o * ops.cast(self.activation(c), o.dtype)
         return h, [h, ops.cast(c, c_prev.dtype)]
+
+    def fused_sequence(self, sequences, initial_state, mask, training, **loop_options):
+        """cuDNN's LSTM on a GPU (TensorFlow or JAX), through the entry point
+        `keras.layers.LSTM` uses. It computes the same equations with the same weight
+        layout; Keras raises NotImplementedError on a CPU, for activations other than
+        sigmoid/tanh, without a bias, with `unroll`, and (JAX) under a mask. Recurrent
+        dropout has no cuDNN form; input dropout is applied to the sequence first."""
+        if self.recurrent_dropout:
+            raise NotImplementedError
+        h_0, c_0 = initial_state  # (B, H), (B, H)
+        return keras_backend.lstm(
+            self.drop_inputs(sequences, training),
+            h_0,
+            c_0,
+            mask,
+            kernel=self.kernel,
+            recurrent_kernel=self.recurrent_kernel,
+            bias=self.bias,
+            activation=self.activation,
+            recurrent_activation=self.recurrent_activation,
+            **loop_options,
+        )
 
     @staticmethod
     def update_memory(c_prev, forget, candidate):

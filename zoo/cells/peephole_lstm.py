@@ -126,6 +126,19 @@ class PeepholeLSTMCell(LSTMCell):
         )  # (B, P)
         return r, [r, ops.cast(c, c_prev.dtype)]
 
+    def fused_sequence(self, sequences, initial_state, mask, training, **loop_options):
+        """cuDNN (as `LSTMCell`) only for the plain-LSTM configuration: Keras's cuDNN
+        entry point has no peepholes, clipping or projection."""
+        if (
+            self.use_peepholes
+            or self.cell_clip is not None
+            or self.projection_units is not None
+        ):
+            raise NotImplementedError
+        return super().fused_sequence(
+            sequences, initial_state, mask, training, **loop_options
+        )
+
     def get_config(self):
         config = {
             "use_peepholes": self.use_peepholes,

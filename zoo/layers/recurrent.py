@@ -35,18 +35,31 @@ class Recurrent(keras.layers.RNN):
     Shapes: inputs `(B, T, D)`; output `(B, T, O)` with `return_sequences`, else
     `(B, O)`; with `return_state`, followed by one `(B, S_k)` tensor per state.
 
+    cuDNN: on a GPU, cells with a vendor kernel (`LSTMCell`, `GRUCell`, and
+    `PeepholeLSTMCell` without peepholes, clip or projection) run the whole sequence
+    through cuDNN in the configurations it computes (see each cell's
+    `fused_sequence`), as `keras.layers.LSTM`/`GRU` do. The weights are the same
+    either way, so a model trained on a GPU runs on a CPU through the loop.
+
     Args:
         cell: a `zoo.cells.RecurrentCell`.
+        use_cudnn: "auto" (cuDNN where it applies, the loop otherwise), True (cuDNN
+            or a ValueError), False (always the loop).
         Other arguments as `keras.layers.RNN`.
     """
 
-    def __init__(self, cell, **kwargs):
+    def __init__(self, cell, use_cudnn="auto", **kwargs):
         if not isinstance(cell, RecurrentCell):
             raise ValueError(
                 "Recurrent drives zoo cells (zoo.cells.RecurrentCell, with project and "
                 f"step); got cell={cell!r}. Use keras.layers.RNN for other cells."
             )
+        if use_cudnn not in ("auto", True, False):
+            raise ValueError(
+                f'use_cudnn must be "auto", True or False; got use_cudnn={use_cudnn!r}.'
+            )
         super().__init__(cell, **kwargs)
+        self.use_cudnn = use_cudnn
 
     def build(self, sequences_shape, initial_state_shape=None):
         _check_rank(sequences_shape)
@@ -70,6 +83,17 @@ class Recurrent(keras.layers.RNN):
         return super().call(sequences, initial_state, mask, training)
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
+        if self.use_cudnn in ("auto", True):
+            try:
+                return self._fused_loop(sequences, initial_state, mask, training)
+            except NotImplementedError:
+                if self.use_cudnn is True:
+                    raise ValueError(
+                        f"use_cudnn=True, but {type(self.cell).__name__} has no cuDNN "
+                        "kernel for this configuration, backend and device (cuDNN "
+                        "needs a GPU, sigmoid/tanh, a bias, no recurrent dropout, no "
+                        "unroll). Pass use_cudnn='auto' to fall back to the loop."
+                    ) from None
         projected = self.cell.project(sequences, training)  # (B, T, G)
 
         def step(projected_t, states):
@@ -90,6 +114,26 @@ class Recurrent(keras.layers.RNN):
             zero_output_for_mask=self.zero_output_for_mask,
             return_all_outputs=self.return_sequences,
         )
+
+    def _fused_loop(self, sequences, initial_state, mask, training):
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        outputs = self.cell.fused_sequence(
+            sequences,
+            initial_state,
+            mask,
+            training,
+            return_sequences=self.return_sequences,
+            go_backwards=self.go_backwards,
+            unroll=self.unroll,
+        )
+        # cuDNN ops have no XLA form (keras.layers.LSTM does the same).
+        if keras.backend.backend() == "tensorflow":
+            self.supports_jit = False
+        return outputs
+
+    def get_config(self):
+        return {**super().get_config(), "use_cudnn": self.use_cudnn}
 
     # === Teacher forcing ===
 
