@@ -69,3 +69,21 @@ def set_states(model: keras.Model, states: dict) -> None:
                     f"{tuple(np.shape(value))}."
                 )
             variable.assign(value)
+
+
+class ResetStatesEachEpoch(keras.callbacks.Callback):
+    """Zero states at the start of every epoch, evaluation and prediction.
+
+    Truncated BPTT carries the states from one batch to the next within one pass
+    over the B streams; a new pass (and validation, which reads other streams)
+    starts from zeros, as Zaremba et al. do.
+    """
+
+    def on_epoch_begin(self, epoch, logs=None):
+        reset_states(self.model)
+
+    def on_test_begin(self, logs=None):
+        reset_states(self.model)
+
+    def on_predict_begin(self, logs=None):
+        reset_states(self.model)
