@@ -17,6 +17,12 @@ setup(
         # Keras 3.16 stops masks at RNN layers (PITFALLS 10); 3.15 is what we test.
         "keras>=3.15,<3.16",
         "numpy>=1.26,<3",
+        # Samplers (greedy, random, top-k, top-p) and the perplexity metric.
+        "keras-hub>=0.32,<0.33",
+        # TensorBoard logs of training runs (and keras-tuner needs it, PITFALLS 16).
+        "tensorboard>=2.21,<2.22",
+        # Learning-curve plots.
+        "matplotlib>=3.8,<4",
     ],
     extras_require={
         "test": [
@@ -25,5 +31,6 @@ setup(
             "jax>=0.4.30,<0.11",
         ],
     },
+    package_data={"tasks.data": ["corpora/*.txt", "corpora/SOURCE.md"]},
     entry_points={"console_scripts": ["rnn-zoo=tasks.cli:main"]},
 )
