@@ -14,6 +14,79 @@ def _list_models(_arguments) -> int:
     return 0
 
 
+def _train(arguments) -> int:
+    from tasks import language_modeling
+
+    overrides = {
+        key: value
+        for key, value in (
+            ("batch_size", arguments.batch_size),
+            ("sequence_length", arguments.sequence_length),
+            ("hidden_dim", arguments.hidden_dim),
+        )
+        if value is not None
+    }
+    data = arguments.data
+    if data is not None and data.startswith("tfds:"):
+        raise SystemExit(
+            "rnn-zoo train: tfds: datasets are not supported yet; pass a file or a "
+            "PTB-layout folder."
+        )
+    language_modeling.train(
+        arguments.model,
+        data=data,
+        preset=arguments.preset,
+        epochs=arguments.epochs,
+        output=arguments.output or f"runs/{arguments.preset or arguments.model}",
+        resume=arguments.resume,
+        level=arguments.level,
+        **overrides,
+    )
+    return 0
+
+
+def _generate(arguments) -> int:
+    from tasks import language_modeling
+
+    lm = language_modeling.load_run(arguments.run_dir)
+    options = {
+        key: value
+        for key, value in (
+            ("temperature", arguments.temperature),
+            ("k", arguments.k),
+            ("p", arguments.p),
+            ("num_beams", arguments.num_beams),
+        )
+        if value is not None
+    }
+    prompt_length = len(lm.encode(arguments.prompt))
+    print(
+        lm.generate(
+            arguments.prompt,
+            prompt_length + arguments.length,
+            sampler=arguments.sampler,
+            seed=arguments.seed,
+            **options,
+        )
+    )
+    return 0
+
+
+def _evaluate(arguments) -> int:
+    from tasks import language_modeling
+
+    perplexity = language_modeling.evaluate(arguments.run_dir, arguments.data)
+    print(f"perplexity: {perplexity:.2f}")
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rnn-zoo", description="Recurrent neural network model zoo for Keras 3."
@@ -22,12 +95,56 @@ def make_parser() -> argparse.ArgumentParser:
     verbs.add_parser(
         "list", help="list every registered model and preset"
     ).set_defaults(run=_list_models)
+
+    train = verbs.add_parser("train", help="train a language model")
+    train.add_argument("model", help="a registered language model, e.g. lstm_lm")
+    train.add_argument(
+        "--data",
+        help="a text file or a PTB-layout folder (default: Tiny Shakespeare, "
+        "shipped with rnn-zoo)",
+    )
+    train.add_argument("--preset", help="a registered preset, e.g. lstm_lm_ptb_small")
+    train.add_argument("--epochs", type=_positive_int)
+    train.add_argument("--output", help="run folder (default: runs/MODEL)")
+    train.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run"
+    )
+    train.add_argument("--level", choices=["word", "char"])
+    train.add_argument("--batch-size", type=_positive_int)
+    train.add_argument("--sequence-length", type=_positive_int)
+    train.add_argument("--hidden-dim", type=_positive_int)
+    train.set_defaults(run=_train)
+
+    generate = verbs.add_parser("generate", help="continue a prompt with a run's model")
+    generate.add_argument("run_dir")
+    generate.add_argument("--prompt", required=True)
+    generate.add_argument("--length", type=_positive_int, default=200)
+    generate.add_argument(
+        "--sampler",
+        default="top_k",
+        choices=["greedy", "random", "top_k", "top_p", "beam"],
+    )
+    generate.add_argument("--temperature", type=float)
+    generate.add_argument("--k", type=_positive_int)
+    generate.add_argument("--p", type=float)
+    generate.add_argument("--num-beams", type=_positive_int)
+    generate.add_argument("--seed", type=int)
+    generate.set_defaults(run=_generate)
+
+    evaluate = verbs.add_parser("evaluate", help="perplexity of a run's model on data")
+    evaluate.add_argument("run_dir")
+    evaluate.add_argument("--data", required=True)
+    evaluate.set_defaults(run=_evaluate)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = make_parser().parse_args(argv)
-    return arguments.run(arguments)
+    try:
+        return arguments.run(arguments)
+    except ValueError as error:
+        print(f"rnn-zoo {arguments.verb}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,164 @@
+"""Language modelling end to end: corpus -> truncated-BPTT fit -> test perplexity,
+a sample, and a saved model in one run folder.
+
+A run folder holds `model.keras` (vocabulary inside its config), `vocabulary.json`,
+`checkpoints/epoch_NN.keras` (one per epoch), `backup/` (Keras's
+BackupAndRestore: an interrupted run resumes from its last finished epoch with
+`resume=True`), `history.csv`, `learning_curve.png` and TensorBoard `logs/`.
+"""
+
+import json
+from pathlib import Path
+
+import keras
+
+import zoo
+from tasks.data.batching import tbptt_windows
+from tasks.data.corpus import load_corpus, shipped_corpus_path
+from tasks.plots import plot_learning_curve
+from zoo.layers import reset_states
+from zoo.models import LanguageModel
+
+DEFAULT_PRESET = "lstm_lm_shakespeare_char"
+
+
+def train(
+    model: str = "lstm_lm",
+    data=None,
+    preset: str | None = None,
+    epochs: int | None = None,
+    output="runs/lstm_lm",
+    resume: bool = False,
+    level: str | None = None,
+    sample_length: int = 300,
+    **overrides,
+) -> Path:
+    """Trains a language model and returns its run folder.
+
+    `model` names a registered language model (`lstm_lm`, `gru_lm`, ...);
+    `preset` a registered preset whose recipe it takes (default: the
+    character-level Tiny Shakespeare preset when no data is given). `data` is a
+    corpus path (see `tasks.data.corpus`), default the shipped Tiny Shakespeare.
+    `level` ("word" or "char") defaults to "char" for the Shakespeare preset and
+    "word" otherwise. `overrides` replace model/recipe arguments. Every check on
+    the arguments and the data runs before the model is built.
+    """
+    output = Path(output)
+    backup = output / "backup"
+    if backup.exists() and not resume:
+        raise ValueError(
+            f"{str(output)!r} holds an interrupted run; pass resume=True (--resume) "
+            "to continue it, or choose another output folder."
+        )
+    if (output / "model.keras").exists() and not resume:
+        raise ValueError(
+            f"{str(output)!r} already holds a finished run; choose another output "
+            "folder."
+        )
+    preset = _resolve_preset(model, preset, data)
+    if data is None:
+        data = shipped_corpus_path()
+    if level is None:
+        level = "char" if preset == DEFAULT_PRESET else "word"
+    corpus = load_corpus(data, level=level)
+
+    name = preset or model
+    lm = zoo.build(name, vocabulary=corpus.vocabulary, **overrides, stateful=True)
+    windows = {
+        split: tbptt_windows(getattr(corpus, split), lm.batch_size, lm.sequence_length)
+        for split in ("train", "valid", "test")
+    }
+    epochs = epochs or lm.epochs
+    lm.compile()
+
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "checkpoints").mkdir(exist_ok=True)
+    _write_json(output / "vocabulary.json", corpus.vocabulary.get_config())
+    _write_json(output / "run.json", {"model": name, "data": str(data), "level": level})
+    callbacks = [
+        *lm.recipe_callbacks(),
+        keras.callbacks.BackupAndRestore(str(backup)),
+        keras.callbacks.ModelCheckpoint(
+            str(output / "checkpoints" / "epoch_{epoch:02d}.keras")
+        ),
+        keras.callbacks.CSVLogger(str(output / "history.csv"), append=resume),
+        keras.callbacks.TensorBoard(str(output / "logs")),
+    ]
+    (train_x, train_y), validation = windows["train"], windows["valid"]
+    lm.fit(
+        train_x,
+        train_y,
+        batch_size=lm.batch_size,
+        epochs=epochs,
+        shuffle=False,
+        validation_data=validation,
+        callbacks=callbacks,
+    )
+    lm.save(output / "model.keras")
+    plot_learning_curve(output / "history.csv", output / "learning_curve.png")
+
+    test_perplexity = evaluate_windows(lm, *windows["test"])
+    print(f"test perplexity: {test_perplexity:.2f}")
+    prompt = corpus.vocabulary.decode(corpus.test[:8])
+    sample = lm.generate(
+        prompt, len(corpus.test[:8]) + sample_length, sampler="top_k", k=5, seed=0
+    )
+    print(f"sample:\n{sample}")
+    _write_json(
+        output / "results.json",
+        {"test_perplexity": test_perplexity, "epochs": epochs, "sample": sample},
+    )
+    return output
+
+
+def evaluate_windows(lm: LanguageModel, inputs, targets) -> float:
+    """Perplexity over TBPTT windows, states carried from window to window."""
+    reset_states(lm)
+    results = lm.evaluate(
+        inputs, targets, batch_size=lm.batch_size, return_dict=True, verbose=0
+    )
+    return float(results["perplexity"])
+
+
+def load_run(run_dir) -> LanguageModel:
+    """The trained model of a run folder."""
+    path = Path(run_dir) / "model.keras"
+    if not path.is_file():
+        raise ValueError(
+            f"{str(run_dir)!r} is not a finished run folder: it has no model.keras."
+        )
+    return keras.models.load_model(path)
+
+
+def evaluate(run_dir, data) -> float:
+    """Perplexity of a run's model on `data`: the test split of a corpus folder,
+    or the whole of a single file, encoded with the model's vocabulary."""
+    lm = load_run(run_dir)
+    data = Path(data)
+    corpus = load_corpus(data, vocabulary=lm.vocabulary)
+    stream = corpus.test if data.is_dir() else corpus.train + corpus.valid + corpus.test
+    inputs, targets = tbptt_windows(stream, lm.batch_size, lm.sequence_length)
+    return evaluate_windows(lm, inputs, targets)
+
+
+def _resolve_preset(model: str, preset: str | None, data) -> str | None:
+    spec = zoo.get(model)  # unknown names raise with close matches
+    if not issubclass(spec.cls, LanguageModel):
+        raise ValueError(f"{model!r} is not a language model.")
+    if preset is not None:
+        preset_spec = zoo.get(preset)
+        if not issubclass(preset_spec.cls, LanguageModel):
+            raise ValueError(f"Preset {preset!r} is not a language-model preset.")
+        if preset_spec.defaults.get("cell") != spec.defaults.get("cell"):
+            raise ValueError(
+                f"Preset {preset!r} is for the {preset_spec.defaults.get('cell')} "
+                f"cell, not {model!r}'s {spec.defaults.get('cell')}."
+            )
+        return preset
+    if data is None and model == "lstm_lm":
+        return DEFAULT_PRESET
+    return None
+
+
+def _write_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, indent=1), encoding="utf-8")

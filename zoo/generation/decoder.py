@@ -1,0 +1,109 @@
+"""The compiled decoding function of a language model over its recurrent states."""
+
+from keras import ops
+
+# KerasHub's compile-once wrapper for generation (tf.function on TensorFlow, jax.jit
+# with the variables passed as state on JAX); it only needs the attributes set in
+# `RecurrentDecoder.__init__`, so the zoo does not import tensorflow itself.
+from keras_hub.models import CausalLM
+
+from zoo.layers import Recurrent
+
+
+class RecurrentDecoder:
+    """Reads a (left-padded) prompt once, then one recurrent step per new token.
+
+    The cache handed to the sampler is the list of every layer's states; `next`
+    feeds the token at `index - 1` through one step of each cell and returns the
+    logits for position `index`. Compiled on the first call; later calls with the
+    same shapes reuse the trace (`trace_count` counts traces).
+    """
+
+    def __init__(self, model, sampler):
+        self.model = model
+        self.sampler = sampler
+        # Non-stateful drivers over the model's own cells (shared weights), so a
+        # stateful training model can still decode any batch size.
+        self.readers = [
+            Recurrent(layer.cell, return_sequences=True, return_state=True)
+            for layer in model.recurrent_layers
+        ]
+        self.trace_count = 0
+        self.generate_function = None
+        self.run_eagerly = False
+        self.jit_compile = False  # XLA was slower for these loops on CPU.
+
+    @property
+    def trainable_variables(self):
+        return self.model.trainable_variables
+
+    @property
+    def non_trainable_variables(self):
+        return self.model.non_trainable_variables
+
+    def __call__(self, token_ids, prompt_mask, stop_token_ids=None):
+        """token_ids (B, L), the left-padded prompt in the first P columns;
+        prompt_mask (B, P), False on padding. Returns (B, L) token ids."""
+        function = CausalLM.make_generate_function(self)
+        inputs = {"token_ids": token_ids, "prompt_mask": prompt_mask}
+        stop = tuple(stop_token_ids) if stop_token_ids else None
+        return function(inputs, stop)
+
+    def generate_step(self, inputs, stop_token_ids=None):
+        self.trace_count += 1  # Python side effect: runs once per trace.
+        token_ids, prompt_mask = inputs["token_ids"], inputs["prompt_mask"]
+        batch_size, max_length = token_ids.shape
+        prompt_length = prompt_mask.shape[1]
+        states = self.read(token_ids[:, : prompt_length - 1], prompt_mask)
+
+        def next(prompt, cache, index):
+            rows = prompt.shape[0]  # B, or B * beams under beam search
+            token = ops.slice(prompt, [0, index - 1], [rows, 1])  # (rows, 1)
+            logits, cache = self.step(token, cache)
+            return logits, None, cache
+
+        fixed = ops.arange(max_length)[None, :] < prompt_length  # (1, L)
+        return self.sampler(
+            next=next,
+            prompt=token_ids,
+            cache=states,
+            index=prompt_length,
+            mask=ops.broadcast_to(fixed, (batch_size, max_length)),
+            stop_token_ids=stop_token_ids,
+            model=self,
+        )
+
+    def read(self, prompt_but_last, prompt_mask):
+        """The states after every prompt token but the last: one pass of each layer
+        over the prompt, padding masked."""
+        batch_size, length = prompt_but_last.shape
+        if length == 0:
+            return [
+                [ops.zeros((batch_size, size)) for size in _sizes(reader.cell)]
+                for reader in self.readers
+            ]
+        mask = prompt_mask[:, :length]
+        x = self.model.embedding(prompt_but_last)  # (B, P-1, E)
+        states = []
+        for reader in self.readers:
+            x, *layer_states = reader(x, mask=mask)  # (B, P-1, H), states
+            states.append(layer_states)
+        return states
+
+    def step(self, token, states):
+        """One step of the whole stack: token (B, 1) -> logits (B, V), new states."""
+        x = self.model.embedding(token)[:, 0]  # (B, E)
+        new_states = []
+        for reader, layer_states in zip(self.readers, states, strict=True):
+            x, layer_states = reader.cell(x, layer_states)  # (B, H)
+            new_states.append(list(layer_states))
+        if self.model.tie_weights:
+            logits = self.model.embedding(x, reverse=True)
+        else:
+            logits = self.model.output_layer(x)
+        return logits, new_states  # (B, V)
+
+
+def _sizes(cell) -> list[int]:
+    size = cell.state_size
+    return list(size) if isinstance(size, (list, tuple)) else [size]
