@@ -4,7 +4,7 @@ a sample, and a saved model in one run folder.
 A run folder holds `model.keras` (vocabulary inside its config), `vocabulary.json`,
 `checkpoints/epoch_NN.keras` (one per epoch), `backup/` (Keras's
 BackupAndRestore: an interrupted run resumes from its last finished epoch with
-`resume=True`), `history.csv`, `learning_curve.png` and TensorBoard `logs/`.
+`resume=True`, and a finished one trains on to a larger `epochs`), `history.csv`, `learning_curve.png` and TensorBoard `logs/`.
 """
 
 import json
@@ -47,12 +47,8 @@ def train(
     backup = output / "backup"
     if backup.exists() and not resume:
         raise ValueError(
-            f"{str(output)!r} holds an interrupted run; pass resume=True (--resume) "
-            "to continue it, or choose another output folder."
-        )
-    if (output / "model.keras").exists() and not resume:
-        raise ValueError(
-            f"{str(output)!r} already holds a finished run; choose another output "
+            f"{str(output)!r} already holds a run; pass resume=True (--resume) to "
+            "continue it from its last finished epoch, or choose another output "
             "folder."
         )
     preset = _resolve_preset(model, preset, data)
@@ -77,7 +73,8 @@ def train(
     _write_json(output / "run.json", {"model": name, "data": str(data), "level": level})
     callbacks = [
         *lm.recipe_callbacks(),
-        keras.callbacks.BackupAndRestore(str(backup)),
+        # Kept after the run ends, so `resume` also extends a finished run.
+        keras.callbacks.BackupAndRestore(str(backup), delete_checkpoint=False),
         keras.callbacks.ModelCheckpoint(
             str(output / "checkpoints" / "epoch_{epoch:02d}.keras")
         ),
