@@ -1,0 +1,143 @@
+"""`rnn-zoo train / generate / evaluate` on a tiny corpus, through the installed
+console script, and the errors it gives before any training starts."""
+
+import csv
+import json
+import math
+import shutil
+import subprocess
+
+import pytest
+
+TINY = ["--level", "char", "--batch-size", "2", "--sequence-length", "10"]
+SMALL_MODEL = ["--hidden-dim", "8"]
+
+
+def _run(*arguments):
+    executable = shutil.which("rnn-zoo")
+    assert executable, "rnn-zoo is not installed: pip install -e ."
+    return subprocess.run(
+        [executable, *map(str, arguments)], capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus") / "tiny.txt"
+    path.write_text("to be or not to be, that is the question.\n" * 60)
+    return path
+
+
+@pytest.fixture(scope="module")
+def run_dir(corpus, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("runs") / "tiny"
+    result = _run(
+        "train",
+        "lstm_lm",
+        "--data",
+        corpus,
+        "--epochs",
+        1,
+        "--output",
+        folder,
+        *TINY,
+        *SMALL_MODEL,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "test perplexity:" in result.stdout
+    return folder
+
+
+def _history_epochs(folder):
+    with open(folder / "history.csv", newline="") as file:
+        return [int(row["epoch"]) for row in csv.DictReader(file)]
+
+
+def test_train_writes_the_whole_run_folder(run_dir):
+    for name in (
+        "model.keras",
+        "vocabulary.json",
+        "learning_curve.png",
+        "results.json",
+        "checkpoints/epoch_01.keras",
+    ):
+        assert (run_dir / name).is_file(), name
+    assert any((run_dir / "logs").rglob("events.out.tfevents*"))
+    assert _history_epochs(run_dir) == [0]
+    results = json.loads((run_dir / "results.json").read_text())
+    assert 1.0 < results["test_perplexity"] < 30  # 30 = uniform over the characters
+
+
+def test_a_used_run_folder_needs_resume(run_dir, corpus):
+    result = _run("train", "lstm_lm", "--data", corpus, "--output", run_dir, *TINY)
+    assert result.returncode == 2
+    assert "already holds a run; pass resume=True (--resume)" in result.stderr
+
+
+def test_resume_continues_from_the_last_epoch(run_dir, corpus):
+    first_checkpoint = (run_dir / "checkpoints" / "epoch_01.keras").stat().st_mtime
+    result = _run(
+        "train",
+        "lstm_lm",
+        "--data",
+        corpus,
+        "--epochs",
+        2,
+        "--output",
+        run_dir,
+        "--resume",
+        *TINY,
+        *SMALL_MODEL,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert _history_epochs(run_dir) == [0, 1]  # epoch 0 was not trained again
+    assert (
+        run_dir / "checkpoints" / "epoch_01.keras"
+    ).stat().st_mtime == first_checkpoint
+    assert (run_dir / "checkpoints" / "epoch_02.keras").is_file()
+
+
+def test_generate_and_evaluate_use_the_run_folder(run_dir, corpus):
+    result = _run(
+        "generate", run_dir, "--prompt", "to be", "--length", 12, "--sampler", "greedy"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    text = result.stdout.rstrip("\n")
+    assert text.startswith("to be") and len(text) == len("to be") + 12
+    result = _run("evaluate", run_dir, "--data", corpus)
+    assert result.returncode == 0, result.stderr[-3000:]
+    perplexity = float(result.stdout.strip().split()[-1])
+    assert math.isfinite(perplexity) and 1.0 < perplexity < 30
+
+
+def test_unknown_characters_in_a_prompt_are_named(run_dir):
+    result = _run("generate", run_dir, "--prompt", "to be #")
+    assert result.returncode == 2
+    assert "not in the vocabulary" in result.stderr and "'#'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "case, arguments, message",
+    [
+        ("missing", ["--data", "{tmp}/nope.txt"], "does not exist"),
+        ("empty", ["--data", "{tmp}/empty.txt"], "is empty"),
+        ("too small", ["--data", "{tmp}/short.txt"], "smaller than one batch window"),
+        ("unknown preset", ["--preset", "lstm_lm_ptb_tiny"], "Unknown model"),
+        (
+            "vocabulary mismatch",
+            ["--data", "{corpus}", "--preset", "lstm_lm_ptb_small"],
+            "vocabulary_size=10000; they must match",
+        ),
+    ],
+)
+def test_bad_input_is_refused_before_training(
+    tmp_path, corpus, case, arguments, message
+):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "short.txt").write_text("to be or not to be")
+    arguments = [a.format(tmp=tmp_path, corpus=corpus) for a in arguments]
+    output = tmp_path / "run"
+    result = _run("train", "lstm_lm", *arguments, "--output", output, *TINY)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert message in result.stderr
+    assert not output.exists()
