@@ -17,15 +17,11 @@ def _list_models(_arguments) -> int:
 def _train(arguments) -> int:
     from tasks import language_modeling
 
-    overrides = {
-        key: value
-        for key, value in (
-            ("batch_size", arguments.batch_size),
-            ("sequence_length", arguments.sequence_length),
-            ("hidden_dim", arguments.hidden_dim),
-        )
-        if value is not None
-    }
+    overrides = _given(
+        batch_size=arguments.batch_size,
+        sequence_length=arguments.sequence_length,
+        hidden_dim=arguments.hidden_dim,
+    )
     data = arguments.data
     if data is not None and data.startswith("tfds:"):
         raise SystemExit(
@@ -49,16 +45,12 @@ def _generate(arguments) -> int:
     from tasks import language_modeling
 
     lm = language_modeling.load_run(arguments.run_dir)
-    options = {
-        key: value
-        for key, value in (
-            ("temperature", arguments.temperature),
-            ("k", arguments.k),
-            ("p", arguments.p),
-            ("num_beams", arguments.num_beams),
-        )
-        if value is not None
-    }
+    options = _given(
+        temperature=arguments.temperature,
+        k=arguments.k,
+        p=arguments.p,
+        num_beams=arguments.num_beams,
+    )
     prompt_length = len(lm.encode(arguments.prompt))
     print(
         lm.generate(
@@ -78,6 +70,11 @@ def _evaluate(arguments) -> int:
     perplexity = language_modeling.evaluate(arguments.run_dir, arguments.data)
     print(f"perplexity: {perplexity:.2f}")
     return 0
+
+
+def _given(**options) -> dict:
+    """The options the user set (argparse leaves the others None)."""
+    return {key: value for key, value in options.items() if value is not None}
 
 
 def _positive_int(text: str) -> int:

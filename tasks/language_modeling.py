@@ -4,7 +4,8 @@ a sample, and a saved model in one run folder.
 A run folder holds `model.keras` (vocabulary inside its config), `vocabulary.json`,
 `checkpoints/epoch_NN.keras` (one per epoch), `backup/` (Keras's
 BackupAndRestore: an interrupted run resumes from its last finished epoch with
-`resume=True`, and a finished one trains on to a larger `epochs`), `history.csv`, `learning_curve.png` and TensorBoard `logs/`.
+`resume=True`, and a finished one trains on to a larger `epochs`), `history.csv`,
+`learning_curve.png` and TensorBoard `logs/`.
 """
 
 import json

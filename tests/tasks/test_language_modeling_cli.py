@@ -21,6 +21,14 @@ def _run(*arguments):
     )
 
 
+def _train_tiny(corpus, folder, epochs, resume=False):
+    resuming = ["--resume"] if resume else []
+    return _run(
+        "train", "lstm_lm", "--data", corpus, "--epochs", epochs, "--output", folder,
+        *resuming, *TINY, *SMALL_MODEL,
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("corpus") / "tiny.txt"
@@ -31,18 +39,7 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def run_dir(corpus, tmp_path_factory):
     folder = tmp_path_factory.mktemp("runs") / "tiny"
-    result = _run(
-        "train",
-        "lstm_lm",
-        "--data",
-        corpus,
-        "--epochs",
-        1,
-        "--output",
-        folder,
-        *TINY,
-        *SMALL_MODEL,
-    )
+    result = _train_tiny(corpus, folder, epochs=1)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "test perplexity:" in result.stdout
     return folder
@@ -76,19 +73,7 @@ def test_a_used_run_folder_needs_resume(run_dir, corpus):
 
 def test_resume_continues_from_the_last_epoch(run_dir, corpus):
     first_checkpoint = (run_dir / "checkpoints" / "epoch_01.keras").stat().st_mtime
-    result = _run(
-        "train",
-        "lstm_lm",
-        "--data",
-        corpus,
-        "--epochs",
-        2,
-        "--output",
-        run_dir,
-        "--resume",
-        *TINY,
-        *SMALL_MODEL,
-    )
+    result = _train_tiny(corpus, run_dir, epochs=2, resume=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert _history_epochs(run_dir) == [0, 1]  # epoch 0 was not trained again
     assert (
