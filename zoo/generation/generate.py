@@ -68,10 +68,8 @@ def _decoder(model, sampler, options) -> RecurrentDecoder:
     )
     decoders = _DECODERS.setdefault(model, {})
     if key not in decoders:
-        built = get_sampler(
-            sampler, **options, **({"seed": seed} if seed is not None else {})
-        )
-        decoders[key] = RecurrentDecoder(model, built)
+        # Seeded below: the seed is state of the sampler, not part of its trace.
+        decoders[key] = RecurrentDecoder(model, get_sampler(sampler, **options))
     decoder = decoders[key]
     generator = getattr(decoder.sampler, "seed_generator", None)
     if seed is not None:

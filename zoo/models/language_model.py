@@ -135,20 +135,16 @@ class LanguageModel(TaskModel):
             if cell in LSTM_FAMILY:
                 cell_arguments["unit_forget_bias"] = False
         cell_arguments |= cell_options or {}
-        if tie_weights:
-            embedding = keras.layers.ReversibleEmbedding(
-                vocabulary_size,
-                embedding_dim,
-                embeddings_initializer=initializer() if initializer else "uniform",
-                name="embedding",
-            )
-        else:
-            embedding = keras.layers.Embedding(
-                vocabulary_size,
-                embedding_dim,
-                embeddings_initializer=initializer() if initializer else "uniform",
-                name="embedding",
-            )
+        # ReversibleEmbedding(x, reverse=True) is x @ E^T: the tied output layer.
+        embedding_class = (
+            keras.layers.ReversibleEmbedding if tie_weights else keras.layers.Embedding
+        )
+        embedding = embedding_class(
+            vocabulary_size,
+            embedding_dim,
+            embeddings_initializer=initializer() if initializer else "uniform",
+            name="embedding",
+        )
         recurrent_layers = [
             Recurrent(
                 get_cell(cell, hidden_dim, **cell_arguments),
