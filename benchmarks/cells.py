@@ -45,6 +45,13 @@ LAYERS = {
     "keras GRU": (lambda h: keras.layers.GRU(h, return_sequences=True), 3),
     "keras SimpleRNN": (lambda h: keras.layers.SimpleRNN(h, return_sequences=True), 1),
     "zoo LSTM": (lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True), 4),
+    # The same cell differentiated through its loop, to measure the hand-written BPTT.
+    "zoo LSTM, autodiff loop": (
+        lambda h: Recurrent(
+            cells.LSTMCell(h), return_sequences=True, explicit_bptt=False
+        ),
+        4,
+    ),
     "zoo GRU": (lambda h: Recurrent(cells.GRUCell(h), return_sequences=True), 3),
     "zoo Elman": (lambda h: Recurrent(cells.ElmanCell(h), return_sequences=True), 1),
     "zoo Jordan": (lambda h: Recurrent(cells.JordanCell(h), return_sequences=True), 2),

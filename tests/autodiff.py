@@ -3,7 +3,7 @@
 import keras
 
 
-def loss_and_gradients(layer, inputs, loss_fn):
+def loss_and_gradients(layer, inputs, loss_fn, training=False):
     """Returns (loss, gradients of loss_fn(layer(inputs)) w.r.t. each trainable
     weight, gradient w.r.t. the inputs), as NumPy arrays."""
     backend = keras.backend.backend()
@@ -13,7 +13,7 @@ def loss_and_gradients(layer, inputs, loss_fn):
         x = tf.constant(inputs)
         with tf.GradientTape() as tape:
             tape.watch(x)
-            loss = loss_fn(layer(x))
+            loss = loss_fn(layer(x, training=training))
         *weight_grads, input_grad = tape.gradient(loss, layer.trainable_variables + [x])
     elif backend == "jax":
         import jax
@@ -21,7 +21,9 @@ def loss_and_gradients(layer, inputs, loss_fn):
         non_trainable = [v.value for v in layer.non_trainable_variables]
 
         def fn(trainable, x):
-            outputs, _ = layer.stateless_call(trainable, non_trainable, x)
+            outputs, _ = layer.stateless_call(
+                trainable, non_trainable, x, training=training
+            )
             return loss_fn(outputs)
 
         trainable = [v.value for v in layer.trainable_variables]

@@ -23,6 +23,9 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
       runs inside `keras.layers.RNN`.
     - `states[0]` is always the cell's output (Keras's JAX loop emits `states[0]` at
       masked steps).
+    - Optional fast paths over a whole sequence, each raising NotImplementedError
+      where it does not apply: `fused_sequence` (a vendor kernel, cuDNN) and
+      `explicit_bptt` (a hand-written backward pass through time).
 
     Dropout is variational (Gal & Ghahramani 2016, https://arxiv.org/abs/1512.05287):
     one input mask and one recurrent mask per sequence, shared by all gates, drawn
@@ -142,6 +145,16 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         Raises NotImplementedError where the backend, the device or the cell's
         configuration has no such kernel; `Recurrent` then runs its own loop.
         `loop_options` are `return_sequences`, `go_backwards` and `unroll`.
+        """
+        raise NotImplementedError
+
+    def explicit_bptt(self, projected, initial_state, training):
+        """The whole sequence from its projection `(B, T, G)`, with a hand-written
+        backward pass through time, returning what `keras.src.backend.rnn` returns:
+        `(last_output, outputs, new_states)`.
+
+        Raises NotImplementedError where the cell has none (the default) or its
+        configuration is not covered; `Recurrent` then differentiates its loop.
         """
         raise NotImplementedError
 

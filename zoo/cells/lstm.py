@@ -8,6 +8,7 @@ from keras import ops
 from keras.src import backend as keras_backend
 
 from zoo.cells.base import RecurrentCell, at_least_float32
+from zoo.cells.lstm_bptt import lstm_sequence
 
 
 @keras.saving.register_keras_serializable(package="rnn_zoo")
@@ -117,6 +118,42 @@ class LSTMCell(RecurrentCell):
             recurrent_activation=self.recurrent_activation,
             **loop_options,
         )
+
+    def explicit_bptt(self, projected, initial_state, training):
+        """The whole sequence with a hand-written backward pass
+        (`zoo.cells.lstm_bptt`), returning `(last_output, outputs, new_states)`.
+
+        Raises NotImplementedError (and `Recurrent` runs its autodiff loop) for
+        activations other than sigmoid gates and tanh, and under mixed precision.
+        """
+        self.check_explicit_bptt()
+        return self.run_lstm_sequence(projected, initial_state, training)
+
+    def check_explicit_bptt(self):
+        """Raises NotImplementedError where `lstm_bptt`'s equations do not hold."""
+        if (
+            self.activation is not keras.activations.tanh
+            or self.recurrent_activation is not keras.activations.sigmoid
+            or self.compute_dtype != self.variable_dtype
+        ):
+            raise NotImplementedError
+
+    def run_lstm_sequence(self, projected, initial_state, training, **cell_options):
+        """`lstm_sequence` over `projected` (B, T, 4H) from `initial_state`."""
+        output_0, cell_0 = initial_state  # (B, P), (B, H)
+        recurrent_mask = None
+        if training and self.recurrent_dropout:
+            recurrent_mask = self.drop_recurrent(ops.ones_like(output_0), training)
+        outputs, last_cell = lstm_sequence(
+            projected,
+            output_0,
+            cell_0,
+            self.recurrent_kernel,
+            recurrent_mask=recurrent_mask,
+            **cell_options,
+        )  # (B, T, P), (B, H)
+        last_output = outputs[:, -1]  # (B, P)
+        return last_output, outputs, [last_output, last_cell]
 
     @staticmethod
     def update_memory(c_prev, forget, candidate):

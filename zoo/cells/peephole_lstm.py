@@ -139,6 +139,25 @@ class PeepholeLSTMCell(LSTMCell):
             sequences, initial_state, mask, training, **loop_options
         )
 
+    def explicit_bptt(self, projected, initial_state, training):
+        """As `LSTMCell.explicit_bptt`, with the peepholes, clip and projection."""
+        self.check_explicit_bptt()
+        peepholes = None
+        if self.use_peepholes:
+            peepholes = (
+                self.input_peephole,
+                self.forget_peephole,
+                self.output_peephole,
+            )
+        return self.run_lstm_sequence(
+            projected,
+            initial_state,
+            training,
+            peepholes=peepholes,
+            projection_kernel=self.projection_kernel if self.projection_units else None,
+            cell_clip=self.cell_clip,
+        )
+
     def get_config(self):
         config = {
             "use_peepholes": self.use_peepholes,

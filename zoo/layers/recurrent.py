@@ -41,14 +41,23 @@ class Recurrent(keras.layers.RNN):
     `fused_sequence`), as `keras.layers.LSTM`/`GRU` do. The weights are the same
     either way, so a model trained on a GPU runs on a CPU through the loop.
 
+    Backpropagation through time: cells with a hand-written backward pass (the LSTM
+    family, `zoo.cells.lstm_bptt`) use it for unmasked sequences without `unroll`:
+    the forward loop runs untaped and the gradients summed over time are single
+    large products after the backward loop. It computes the same gradients as
+    autodiff through the loop (`explicit_bptt=False`), faster at most shapes
+    (BENCHMARKS.md); it gives first derivatives only (no gradient of a gradient).
+
     Args:
         cell: a `zoo.cells.RecurrentCell`.
         use_cudnn: "auto" (cuDNN where it applies, the loop otherwise), True (cuDNN
             or a ValueError), False (always the loop).
+        explicit_bptt: use the cell's hand-written backward pass where it applies
+            (True) or always differentiate the loop (False).
         Other arguments as `keras.layers.RNN`.
     """
 
-    def __init__(self, cell, use_cudnn="auto", **kwargs):
+    def __init__(self, cell, use_cudnn="auto", explicit_bptt=True, **kwargs):
         if not isinstance(cell, RecurrentCell):
             raise ValueError(
                 "Recurrent drives zoo cells (zoo.cells.RecurrentCell, with project and "
@@ -58,8 +67,14 @@ class Recurrent(keras.layers.RNN):
             raise ValueError(
                 f'use_cudnn must be "auto", True or False; got use_cudnn={use_cudnn!r}.'
             )
+        if not isinstance(explicit_bptt, bool):
+            raise ValueError(
+                "explicit_bptt must be True or False; got "
+                f"explicit_bptt={explicit_bptt!r}."
+            )
         super().__init__(cell, **kwargs)
         self.use_cudnn = use_cudnn
+        self.explicit_bptt = explicit_bptt
 
     def build(self, sequences_shape, initial_state_shape=None):
         _check_rank(sequences_shape)
@@ -95,6 +110,14 @@ class Recurrent(keras.layers.RNN):
                         "unroll). Pass use_cudnn='auto' to fall back to the loop."
                     ) from None
         projected = self.cell.project(sequences, training)  # (B, T, G)
+        if self.explicit_bptt and mask is None and not self.unroll:
+            in_step_order = (
+                ops.flip(projected, axis=1) if self.go_backwards else projected
+            )
+            try:
+                return self.cell.explicit_bptt(in_step_order, initial_state, training)
+            except NotImplementedError:
+                pass  # this cell or configuration has none: differentiate the loop
 
         def step(projected_t, states):
             return self.cell.step(projected_t, states, training)
@@ -133,7 +156,11 @@ class Recurrent(keras.layers.RNN):
         return outputs
 
     def get_config(self):
-        return {**super().get_config(), "use_cudnn": self.use_cudnn}
+        return {
+            **super().get_config(),
+            "use_cudnn": self.use_cudnn,
+            "explicit_bptt": self.explicit_bptt,
+        }
 
     # === Teacher forcing ===
 

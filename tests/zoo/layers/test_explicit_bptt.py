@@ -1,0 +1,184 @@
+"""The LSTM family's hand-written backpropagation through time (zoo.cells.lstm_bptt)
+gives the numbers autodiff through the loop gives, and is used exactly where it
+applies."""
+
+import keras
+import numpy as np
+import pytest
+
+from tests.autodiff import loss_and_gradients
+from zoo import cells
+from zoo.layers import Recurrent
+
+BATCH, TIME, FEATURES = 3, 7, 4
+
+# name -> (cell, layer options), every option of the explicit path.
+CONFIGURATIONS = {
+    "lstm": (lambda: cells.LSTMCell(5), {}),
+    "lstm_backwards": (lambda: cells.LSTMCell(5), {"go_backwards": True}),
+    "lstm_recurrent_dropout": (
+        lambda: cells.LSTMCell(5, dropout=0.2, recurrent_dropout=0.4, seed=3),
+        {},
+    ),
+    "peephole": (lambda: cells.PeepholeLSTMCell(5), {}),
+    "peephole_clip_projection": (
+        lambda: cells.PeepholeLSTMCell(5, cell_clip=0.4, projection_units=3),
+        {},
+    ),
+    "plain_peephole_cell": (
+        lambda: cells.PeepholeLSTMCell(5, use_peepholes=False),
+        {"go_backwards": True},
+    ),
+}
+
+
+def _twin_layers(make_cell, **options):
+    """The same cell and weights in a layer with and one without explicit BPTT."""
+    layers = [
+        Recurrent(
+            make_cell(),
+            return_sequences=True,
+            return_state=True,
+            explicit_bptt=explicit,
+            **options,
+        )
+        for explicit in (True, False)
+    ]
+    for layer in layers:
+        layer.build((BATCH, TIME, FEATURES))
+    rng = np.random.default_rng(0)
+    weights = [rng.uniform(-0.8, 0.8, w.shape) for w in layers[0].get_weights()]
+    for layer in layers:
+        layer.set_weights(weights)
+    return layers
+
+
+def _loss(outputs):
+    """A loss that weighs every output step and the last memory cell differently."""
+    sequence, _, last_cell = outputs  # (B, T, P), (B, P), (B, H)
+    step_weights = np.linspace(-1.0, 2.0, TIME * sequence.shape[-1], dtype="float32")
+    return keras.ops.sum(sequence * step_weights.reshape(TIME, -1)) + keras.ops.sum(
+        last_cell**2
+    )
+
+
+@pytest.mark.parametrize("name", CONFIGURATIONS)
+def test_gradients_equal_autodiff_through_the_loop(name):
+    make_cell, options = CONFIGURATIONS[name]
+    explicit, autodiff = _twin_layers(make_cell, **options)
+    inputs = np.random.default_rng(1).normal(size=(BATCH, TIME, FEATURES))
+    inputs = inputs.astype("float32")
+    training = "dropout" in name
+    loss_e, weights_e, inputs_e = loss_and_gradients(explicit, inputs, _loss, training)
+    loss_a, weights_a, inputs_a = loss_and_gradients(autodiff, inputs, _loss, training)
+    np.testing.assert_allclose(loss_e, loss_a, rtol=1e-5)
+    np.testing.assert_allclose(inputs_e, inputs_a, rtol=1e-4, atol=1e-5)
+    assert len(weights_e) == len(weights_a)
+    for grad_e, grad_a in zip(weights_e, weights_a, strict=True):
+        np.testing.assert_allclose(grad_e, grad_a, rtol=1e-4, atol=1e-5)
+
+
+def test_initial_state_gradients_equal_autodiff():
+    explicit, autodiff = _twin_layers(
+        lambda: cells.PeepholeLSTMCell(5, projection_units=3)
+    )
+    rng = np.random.default_rng(2)
+    inputs = rng.normal(size=(BATCH, TIME, FEATURES)).astype("float32")
+    state = [
+        keras.ops.convert_to_tensor(rng.normal(size=(BATCH, size)).astype("float32"))
+        for size in (3, 5)
+    ]
+    results = []
+    for layer in (explicit, autodiff):
+        # The state gradients: the initial state as a trainable-free input.
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            with tf.GradientTape() as tape:
+                tape.watch(state)
+                loss = _loss(layer(inputs, initial_state=state))
+            results.append(tape.gradient(loss, state))
+        else:
+            import jax
+
+            def loss_of(state, layer=layer):
+                return _loss(layer(inputs, initial_state=list(state)))
+
+            results.append(jax.grad(loss_of)(tuple(state)))
+    for grad_e, grad_a in zip(*results, strict=True):
+        np.testing.assert_allclose(grad_e, grad_a, rtol=1e-4, atol=1e-5)
+
+
+def _spy_on_explicit_bptt(layer):
+    """Records each call of the cell's explicit BPTT and whether it applied."""
+    calls = []
+    original = layer.cell.explicit_bptt
+
+    def spy(*args):
+        try:
+            result = original(*args)
+        except NotImplementedError:
+            calls.append("declined")
+            raise
+        calls.append("used")
+        return result
+
+    layer.cell.explicit_bptt = spy
+    return calls
+
+
+@pytest.mark.parametrize(
+    "make_cell, options, call_options, expected",
+    [
+        (lambda: cells.LSTMCell(5), {}, {}, ["used"]),
+        (lambda: cells.LSTMCell(5), {"unroll": True}, {}, []),
+        (lambda: cells.LSTMCell(5), {}, {"mask": True}, []),
+        (lambda: cells.LSTMCell(5), {"explicit_bptt": False}, {}, []),
+        (lambda: cells.LSTMCell(5, activation="relu"), {}, {}, ["declined"]),
+        (
+            lambda: cells.PeepholeLSTMCell(5, recurrent_activation="hard_sigmoid"),
+            {},
+            {},
+            ["declined"],
+        ),
+        (
+            lambda: cells.LSTMCell(5, dtype="mixed_float16"),
+            {"dtype": "mixed_float16"},
+            {},
+            ["declined"],
+        ),
+        (lambda: cells.GRUCell(5), {}, {}, ["declined"]),  # no hand-written BPTT
+    ],
+)
+def test_used_exactly_where_it_applies(make_cell, options, call_options, expected):
+    layer = Recurrent(make_cell(), return_sequences=True, **options)
+    reference = Recurrent(
+        make_cell(), return_sequences=True, **{**options, "explicit_bptt": False}
+    )
+    inputs = np.random.default_rng(3).normal(size=(BATCH, TIME, FEATURES))
+    inputs = inputs.astype("float32")
+    kwargs = {}
+    if call_options.get("mask"):
+        kwargs["mask"] = np.arange(TIME)[None, :] < np.array([[7], [4], [2]])
+    reference(inputs, **kwargs)
+    layer(inputs, **kwargs)  # build before the spy: weights made, then compare
+    layer.set_weights(reference.get_weights())
+    calls = _spy_on_explicit_bptt(layer)
+    outputs = layer(inputs, **kwargs)
+    assert calls == expected
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(outputs),
+        keras.ops.convert_to_numpy(reference(inputs, **kwargs)),
+        rtol=1e-3 if "mixed" in str(layer.cell.dtype_policy.name) else 1e-5,
+        atol=1e-3 if "mixed" in str(layer.cell.dtype_policy.name) else 1e-6,
+    )
+
+
+def test_explicit_bptt_must_be_a_bool():
+    with pytest.raises(ValueError, match="explicit_bptt must be True or False"):
+        Recurrent(cells.LSTMCell(4), explicit_bptt="yes")
+
+
+def test_config_round_trip_keeps_the_choice():
+    layer = Recurrent(cells.LSTMCell(4), explicit_bptt=False)
+    assert Recurrent.from_config(layer.get_config()).explicit_bptt is False
