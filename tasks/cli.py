@@ -22,15 +22,9 @@ def _train(arguments) -> int:
         sequence_length=arguments.sequence_length,
         hidden_dim=arguments.hidden_dim,
     )
-    data = arguments.data
-    if data is not None and data.startswith("tfds:"):
-        raise SystemExit(
-            "rnn-zoo train: tfds: datasets are not supported yet; pass a file or a "
-            "PTB-layout folder."
-        )
     language_modeling.train(
         arguments.model,
-        data=data,
+        data=arguments.data,
         preset=arguments.preset,
         epochs=arguments.epochs,
         output=arguments.output or f"runs/{arguments.preset or arguments.model}",
@@ -97,8 +91,10 @@ def make_parser() -> argparse.ArgumentParser:
     train.add_argument("model", help="a registered language model, e.g. lstm_lm")
     train.add_argument(
         "--data",
-        help="a text file or a PTB-layout folder (default: Tiny Shakespeare, "
-        "shipped with rnn-zoo)",
+        help="a text file, a PTB-layout folder or tfds:NAME, a TensorFlow Datasets "
+        "text dataset such as tfds:local_text_corpus/tiny_shakespeare (offline) or "
+        "tfds:tiny_shakespeare (downloads) (default: Tiny Shakespeare, shipped with "
+        "rnn-zoo)",
     )
     train.add_argument("--preset", help="a registered preset, e.g. lstm_lm_ptb_small")
     train.add_argument("--epochs", type=_positive_int)

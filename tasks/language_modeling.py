@@ -129,12 +129,13 @@ def load_run(run_dir) -> LanguageModel:
 
 
 def evaluate(run_dir, data) -> float:
-    """Perplexity of a run's model on `data`: the test split of a corpus folder,
-    or the whole of a single file, encoded with the model's vocabulary."""
+    """Perplexity of a run's model on `data`: the test split of a corpus folder or
+    TFDS dataset, or the whole of a single file, encoded with the model's
+    vocabulary."""
     lm = load_run(run_dir)
-    data = Path(data)
     corpus = load_corpus(data, vocabulary=lm.vocabulary)
-    stream = corpus.test if data.is_dir() else corpus.train + corpus.valid + corpus.test
+    whole_file = Path(data).is_file()
+    stream = corpus.train + corpus.valid + corpus.test if whole_file else corpus.test
     inputs, targets = tbptt_windows(stream, lm.batch_size, lm.sequence_length)
     return evaluate_windows(lm, inputs, targets)
 

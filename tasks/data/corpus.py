@@ -1,8 +1,9 @@
 """Text corpora for language modelling: files -> token streams -> a vocabulary.
 
 Formats: a directory in the PTB layout (`ptb.train.txt`, `ptb.valid.txt`,
-`ptb.test.txt`, or `train.txt`, `valid.txt`, `test.txt`), or one plain-text file
-cut into train / validation / test by position (first 90%, next 5%, last 5%).
+`ptb.test.txt`, or `train.txt`, `valid.txt`, `test.txt`), one plain-text file
+cut into train / validation / test by position (first 90%, next 5%, last 5%), or
+`tfds:NAME`, a TensorFlow Datasets text dataset (`tasks.data.tfds_corpora`).
 Word level follows PTB: whitespace-separated words, every line ends with `<eos>`,
 and words outside the training vocabulary become `<unk>`. Character level keeps
 every character, newlines included.
@@ -18,6 +19,7 @@ END_OF_SENTENCE = "<eos>"
 UNKNOWN = "<unk>"
 SPLITS = ("train", "valid", "test")
 SINGLE_FILE_FRACTIONS = (0.9, 0.05, 0.05)
+TFDS_PREFIX = "tfds:"
 
 
 @dataclasses.dataclass
@@ -61,7 +63,13 @@ def tokenize(text: str, level: str) -> list[str]:
 
 
 def split_texts(path) -> dict[str, str]:
-    """The text of each split: from a PTB-layout directory, or cut from one file."""
+    """The text of each split: from a PTB-layout directory, cut from one file, or
+    from a TFDS dataset named `tfds:NAME` (`tasks.data.tfds_corpora`)."""
+    if str(path).startswith(TFDS_PREFIX):
+        # Imported here: TensorFlow Datasets is slow to import and rarely needed.
+        from tasks.data.tfds_corpora import split_texts_from_tfds
+
+        return split_texts_from_tfds(str(path))
     path = Path(path)
     if path.is_dir():
         for pattern in ("ptb.{}.txt", "{}.txt"):

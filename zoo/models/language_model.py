@@ -41,6 +41,13 @@ class LanguageModel(TaskModel):
     max(0, epoch - decay_after_epochs)`, epochs counted from 1) and, when
     `stateful`, the state reset at each epoch of truncated BPTT.
 
+    Zaremba et al. train on the cross-entropy summed over the T steps of a window
+    and averaged over the batch (`sum_loss_over_time=True`), whose gradient is T
+    times that of the per-token mean. For SGD the same updates come from the mean
+    loss with the learning rate times T and the clipping norm divided by T:
+    `lr * clip(T g, c) = (lr T) * clip(g, c / T)`. `compile()` and
+    `recipe_callbacks()` do exactly that, so losses and perplexities stay per token.
+
     References:
         Zaremba, Sutskever & Vinyals, "Recurrent neural network regularization",
         2014. https://arxiv.org/abs/1409.2329
@@ -70,6 +77,8 @@ class LanguageModel(TaskModel):
         cell_options: further keyword arguments of every cell.
         optimizer: "sgd" or "adam". learning_rate, learning_rate_decay,
         decay_after_epochs, global_clipnorm, epochs: the recipe (see above).
+        sum_loss_over_time: train as on the loss summed over the window (SGD only;
+            see above).
     """
 
     def __init__(
@@ -95,6 +104,7 @@ class LanguageModel(TaskModel):
         decay_after_epochs: int = 0,
         global_clipnorm: float | None = 5.0,
         epochs: int = 13,
+        sum_loss_over_time: bool = False,
         **kwargs,
     ):
         if isinstance(vocabulary, dict):
@@ -109,6 +119,11 @@ class LanguageModel(TaskModel):
         if optimizer not in OPTIMIZERS:
             raise ValueError(
                 f"optimizer must be one of {sorted(OPTIMIZERS)}; got {optimizer!r}."
+            )
+        if sum_loss_over_time and optimizer != "sgd":
+            raise ValueError(
+                "sum_loss_over_time=True is implemented for SGD (a scaled learning "
+                f"rate and clipping norm); got optimizer={optimizer!r}."
             )
         for name, value in (
             ("batch_size", batch_size),
@@ -206,6 +221,7 @@ class LanguageModel(TaskModel):
         self.decay_after_epochs = decay_after_epochs
         self.global_clipnorm = global_clipnorm
         self.epochs = epochs
+        self.sum_loss_over_time = sum_loss_over_time
 
         # === Parts that generation reuses ===
         self.embedding = embedding
@@ -218,9 +234,12 @@ class LanguageModel(TaskModel):
         """With no arguments: the recipe's optimizer with global-norm clipping,
         cross-entropy on logits, and perplexity."""
         if optimizer is None:
+            clipnorm = self.global_clipnorm
+            if clipnorm is not None:
+                clipnorm /= self._gradient_scale
             optimizer = OPTIMIZERS[self.optimizer_name](
-                learning_rate=self.learning_rate,
-                global_clipnorm=self.global_clipnorm,
+                learning_rate=self.learning_rate * self._gradient_scale,
+                global_clipnorm=clipnorm,
             )
         if loss is None:
             loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -230,8 +249,14 @@ class LanguageModel(TaskModel):
             metrics = [Perplexity(from_logits=True, name="perplexity")]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
+    @property
+    def _gradient_scale(self) -> int:
+        """T when training as on the time-summed loss (see the class docstring)."""
+        return self.sequence_length if self.sum_loss_over_time else 1
+
     def learning_rate_at(self, epoch: int) -> float:
-        """The recipe's learning rate in epoch `epoch` (counted from 0, as Keras)."""
+        """The recipe's learning rate in epoch `epoch` (counted from 0, as Keras),
+        as the paper states it (for the time-summed loss when `sum_loss_over_time`)."""
         decays = max(0, epoch + 1 - self.decay_after_epochs)
         return self.learning_rate * self.learning_rate_decay**decays
 
@@ -240,7 +265,7 @@ class LanguageModel(TaskModel):
         and, for a stateful model, zero states at each epoch and evaluation."""
         callbacks = [
             keras.callbacks.LearningRateScheduler(
-                lambda epoch, _: self.learning_rate_at(epoch)
+                lambda epoch, _: self.learning_rate_at(epoch) * self._gradient_scale
             )
         ]
         if self.stateful:
@@ -324,6 +349,7 @@ class LanguageModel(TaskModel):
             "decay_after_epochs": self.decay_after_epochs,
             "global_clipnorm": self.global_clipnorm,
             "epochs": self.epochs,
+            "sum_loss_over_time": self.sum_loss_over_time,
         }
 
     @classmethod

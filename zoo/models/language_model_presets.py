@@ -7,7 +7,9 @@ from zoo.registry import register
 # Zaremba, Sutskever & Vinyals 2014, https://arxiv.org/abs/1409.2329, Section 4.1 and
 # their released code: 2-layer LSTMs on PTB (10,000 words), 20 streams, SGD at
 # learning rate 1, decayed per epoch after `decay_after_epochs`, global-norm clipping,
-# uniform initialisation, dropout on non-recurrent connections.
+# uniform initialisation, dropout on non-recurrent connections. Their loss is summed
+# over the window's time steps (tensorflow/models' ptb_word_lm.py: sequence_loss with
+# average_across_timesteps=False, then reduce_sum), hence `sum_loss_over_time`.
 _PTB = {
     "cell": "lstm",
     "vocabulary_size": 10_000,
@@ -16,6 +18,7 @@ _PTB = {
     "batch_size": 20,
     "optimizer": "sgd",
     "learning_rate": 1.0,
+    "sum_loss_over_time": True,
 }
 PTB_SMALL = _PTB | {
     "hidden_dim": 200,

@@ -54,8 +54,42 @@ def test_compile_with_no_arguments_gives_the_recipe_optimizer():
     model = zoo.build("lstm_lm_ptb_small")
     model.compile()
     assert isinstance(model.optimizer, keras.optimizers.SGD)
-    assert model.optimizer.global_clipnorm == 5.0
-    assert float(model.optimizer.learning_rate) == 1.0
+    # Zaremba's time-summed loss as the per-token mean: lr x T, clipnorm / T.
+    assert model.sum_loss_over_time and model.sequence_length == 20
+    np.testing.assert_allclose(model.optimizer.global_clipnorm, 5.0 / 20)
+    np.testing.assert_allclose(float(model.optimizer.learning_rate), 1.0 * 20)
+    scheduler = model.recipe_callbacks()[0]
+    np.testing.assert_allclose(scheduler.schedule(4, None), 0.5 * 20)  # epoch 5
+
+
+@pytest.mark.parametrize("clipnorm", [0.05, 100.0])  # clipping active, inactive
+def test_sum_loss_over_time_makes_the_updates_of_the_time_summed_loss(clipnorm):
+    steps, rng = 5, np.random.default_rng(0)
+    inputs = rng.integers(0, 11, size=(3, steps)).astype("int32")
+    targets = rng.integers(0, 11, size=(3, steps)).astype("int32")
+    options = {"sequence_length": steps, "learning_rate": 0.7}
+    ours = _tiny_model(sum_loss_over_time=True, global_clipnorm=clipnorm, **options)
+    ours.compile()
+    summed = _tiny_model(**options)  # same seed, same initial weights
+
+    def time_summed_loss(y_true, logits):  # mean over the batch, sum over time
+        ce = keras.losses.sparse_categorical_crossentropy(y_true, logits, True)
+        return steps * ce
+
+    summed.compile(
+        optimizer=keras.optimizers.SGD(0.7, global_clipnorm=clipnorm),
+        loss=time_summed_loss,
+    )
+    for model in (ours, summed):
+        model.train_on_batch(inputs, targets)
+    for mine, reference in zip(ours.get_weights(), summed.get_weights(), strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(ours.get_weights()[0], _tiny_model().get_weights()[0])
+
+
+def test_sum_loss_over_time_is_refused_for_adam():
+    with pytest.raises(ValueError, match="sum_loss_over_time=True is implemented"):
+        _tiny_model(sum_loss_over_time=True, optimizer="adam")
 
 
 def test_tied_weights_share_one_matrix_and_save_parameters():
