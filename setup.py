@@ -23,6 +23,10 @@ setup(
         "tensorboard>=2.21,<2.22",
         # Learning-curve plots.
         "matplotlib>=3.8,<4",
+        # Corpora as TFDS datasets (tasks/data/tfds_corpora.py); TFDS 4.9.10 imports
+        # importlib_resources without declaring it (tensorflow/datasets#11212).
+        "tensorflow-datasets>=4.9.10,<4.10",
+        "importlib_resources>=6",
     ],
     extras_require={
         "test": [

@@ -126,3 +126,38 @@ def test_bad_input_is_refused_before_training(
     assert result.returncode == 2, result.stderr[-3000:]
     assert message in result.stderr
     assert not output.exists()
+
+
+def test_train_and_evaluate_read_a_tfds_dataset(tmp_path, monkeypatch):
+    import tensorflow_datasets as tfds
+
+    import tasks.data.tfds_corpora  # noqa: F401  (registers local_text_corpus)
+
+    folder = tmp_path / "ptb"
+    folder.mkdir()
+    line = "the cat sat on the mat and the dog sat on the log\n"
+    for split in ("train", "valid", "test"):
+        (folder / f"ptb.{split}.txt").write_text(line * 8)
+    data_dir = tmp_path / "tensorflow_datasets"
+    tfds.load(  # prepared once from the local folder, as a user would
+        "local_text_corpus/ptb",
+        data_dir=data_dir,
+        download_and_prepare_kwargs={
+            "download_config": tfds.download.DownloadConfig(manual_dir=str(folder))
+        },
+    )
+    monkeypatch.setenv("TFDS_DATA_DIR", str(data_dir))
+    run = tmp_path / "run"
+    data = "tfds:local_text_corpus/ptb"
+    result = _run(
+        "train", "lstm_lm", "--data", data, "--epochs", 1, "--output", run,
+        "--batch-size", 2, "--sequence-length", 5, *SMALL_MODEL,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((run / "run.json").read_text())["data"] == data
+    evaluated = _run("evaluate", run, "--data", data)
+    assert evaluated.returncode == 0, evaluated.stderr[-3000:]
+    perplexity = float(evaluated.stdout.split("perplexity:")[1])
+    # the test split of the run equals what evaluate reads: the same number
+    results = json.loads((run / "results.json").read_text())
+    assert math.isclose(perplexity, results["test_perplexity"], rel_tol=1e-3)
