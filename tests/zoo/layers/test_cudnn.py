@@ -113,13 +113,3 @@ def test_use_cudnn_true_refuses_configurations_cudnn_cannot_compute(make_cell):
     layer = Recurrent(make_cell(), use_cudnn=True)
     with pytest.raises(ValueError, match="no cuDNN kernel for this configuration"):
         layer(np.zeros((2, 3, 4), "float32"), training=True)
-
-
-def test_use_cudnn_must_be_auto_true_or_false():
-    with pytest.raises(ValueError, match="use_cudnn must be.*got use_cudnn='yes'"):
-        Recurrent(cells.LSTMCell(4), use_cudnn="yes")
-
-
-def test_use_cudnn_survives_the_config_round_trip():
-    layer = Recurrent(cells.GRUCell(4), use_cudnn=False)
-    assert Recurrent.from_config(layer.get_config()).use_cudnn is False

@@ -172,13 +172,3 @@ def test_used_exactly_where_it_applies(make_cell, options, call_options, expecte
         rtol=1e-3 if "mixed" in str(layer.cell.dtype_policy.name) else 1e-5,
         atol=1e-3 if "mixed" in str(layer.cell.dtype_policy.name) else 1e-6,
     )
-
-
-def test_explicit_bptt_must_be_a_bool():
-    with pytest.raises(ValueError, match="explicit_bptt must be True or False"):
-        Recurrent(cells.LSTMCell(4), explicit_bptt="yes")
-
-
-def test_config_round_trip_keeps_the_choice():
-    layer = Recurrent(cells.LSTMCell(4), explicit_bptt=False)
-    assert Recurrent.from_config(layer.get_config()).explicit_bptt is False

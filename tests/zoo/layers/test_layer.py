@@ -126,3 +126,11 @@ def test_errors_name_the_bad_value():
         )
     with pytest.raises(ValueError, match="Recurrent drives zoo cells"):
         Recurrent(keras.layers.LSTMCell(4))
+
+
+@pytest.mark.parametrize("option", ["use_cudnn", "explicit_bptt"])
+def test_speed_options_are_checked_and_kept_in_the_config(option):
+    with pytest.raises(ValueError, match=f"{option} must be.*got {option}='yes'"):
+        Recurrent(cells.LSTMCell(4), **{option: "yes"})
+    layer = Recurrent(cells.GRUCell(4), **{option: False})
+    assert getattr(Recurrent.from_config(layer.get_config()), option) is False
