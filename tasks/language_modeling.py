@@ -19,6 +19,7 @@ from tasks.data.corpus import load_corpus, shipped_corpus_path
 from tasks.plots import plot_learning_curve
 from zoo.layers import reset_states
 from zoo.models import LanguageModel
+from zoo.models.language_model_presets import CHARACTER_PRESETS
 
 DEFAULT_PRESET = "lstm_lm_shakespeare_char"
 
@@ -40,7 +41,7 @@ def train(
     `preset` a registered preset whose recipe it takes (default: the
     character-level Tiny Shakespeare preset when no data is given). `data` is a
     corpus path (see `tasks.data.corpus`), default the shipped Tiny Shakespeare.
-    `level` ("word" or "char") defaults to "char" for the Shakespeare preset and
+    `level` ("word" or "char") defaults to "char" for the Shakespeare presets and
     "word" otherwise. `overrides` replace model/recipe arguments. Every check on
     the arguments and the data runs before the model is built.
     """
@@ -56,7 +57,7 @@ def train(
     if data is None:
         data = shipped_corpus_path()
     if level is None:
-        level = "char" if preset == DEFAULT_PRESET else "word"
+        level = "char" if preset in CHARACTER_PRESETS else "word"
     corpus = load_corpus(data, level=level)
 
     name = preset or model
