@@ -81,11 +81,20 @@ def split_texts_from_tfds(data: str, data_dir=None) -> dict[str, str]:
         )
     try:
         builder.download_and_prepare()
-    except AssertionError as error:  # TFDS's way of saying a manual folder is missing
-        raise ValueError(
+    except AssertionError as error:
+        if "Manual directory" not in str(error):
+            raise
+        raise ValueError(  # TFDS's way of saying a manual folder is missing
             f"TFDS dataset {name!r} is not prepared and needs a manual directory: "
             f"{error}"
         ) from None
+    missing = [s for s in TFDS_SPLITS.values() if s not in builder.info.splits]
+    if missing:
+        raise ValueError(
+            f"TFDS dataset {name!r} has no {', '.join(missing)} split (it has "
+            f"{', '.join(builder.info.splits)}); a corpus needs train, validation "
+            "and test."
+        )
     texts = {}
     for split, tfds_split in TFDS_SPLITS.items():
         examples = tfds.as_numpy(builder.as_dataset(split=tfds_split))

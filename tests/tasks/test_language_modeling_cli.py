@@ -135,9 +135,13 @@ def test_train_and_evaluate_read_a_tfds_dataset(tmp_path, monkeypatch):
 
     folder = tmp_path / "ptb"
     folder.mkdir()
-    line = "the cat sat on the mat and the dog sat on the log\n"
-    for split in ("train", "valid", "test"):
-        (folder / f"ptb.{split}.txt").write_text(line * 8)
+    lines = {  # the test split differs, so evaluate must read that split
+        "train": "the cat sat on the mat and the dog sat on the log\n" * 8,
+        "valid": "the dog sat on the mat and the cat sat on the log\n" * 8,
+        "test": "on the log the cat sat and on the mat the dog sat\n" * 8,
+    }
+    for split, text in lines.items():
+        (folder / f"ptb.{split}.txt").write_text(text)
     data_dir = tmp_path / "tensorflow_datasets"
     tfds.load(  # prepared once from the local folder, as a user would
         "local_text_corpus/ptb",

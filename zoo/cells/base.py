@@ -23,9 +23,10 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
       runs inside `keras.layers.RNN`.
     - `states[0]` is always the cell's output (Keras's JAX loop emits `states[0]` at
       masked steps).
-    - Optional fast paths over a whole sequence, each raising NotImplementedError
-      where it does not apply: `fused_sequence` (a vendor kernel, cuDNN) and
-      `explicit_bptt` (a hand-written backward pass through time).
+    - Optional fast paths over a whole sequence: `fused_sequence` (a vendor kernel,
+      cuDNN; raises NotImplementedError where it does not apply) and
+      `explicit_bptt_sequence` (a hand-written backward pass through time, where
+      `supports_explicit_bptt()` says so).
 
     Dropout is variational (Gal & Ghahramani 2016, https://arxiv.org/abs/1512.05287):
     one input mask and one recurrent mask per sequence, shared by all gates, drawn
@@ -148,14 +149,16 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         """
         raise NotImplementedError
 
-    def explicit_bptt(self, projected, initial_state, training):
+    def supports_explicit_bptt(self) -> bool:
+        """Whether `explicit_bptt_sequence` computes this cell's configuration
+        (no cell has it by default; `Recurrent` then differentiates its loop)."""
+        return False
+
+    def explicit_bptt_sequence(self, projected, initial_state, training):
         """The whole sequence from its projection `(B, T, G)`, with a hand-written
         backward pass through time, returning what `keras.src.backend.rnn` returns:
-        `(last_output, outputs, new_states)`.
-
-        Raises NotImplementedError where the cell has none (the default) or its
-        configuration is not covered; `Recurrent` then differentiates its loop.
-        """
+        `(last_output, outputs, new_states)`. Only called where
+        `supports_explicit_bptt()` is True."""
         raise NotImplementedError
 
     # === Variational dropout ===

@@ -119,24 +119,22 @@ class LSTMCell(RecurrentCell):
             **loop_options,
         )
 
-    def explicit_bptt(self, projected, initial_state, training):
-        """The whole sequence with a hand-written backward pass
-        (`zoo.cells.lstm_bptt`), returning `(last_output, outputs, new_states)`.
+    def supports_explicit_bptt(self) -> bool:
+        """`zoo.cells.lstm_bptt` holds for sigmoid gates and tanh, with float32 or
+        float64 throughout (16-bit policies keep the memory cell in float32 through
+        the loop instead)."""
+        dtype = keras.backend.standardize_dtype(self.compute_dtype)
+        return (
+            self.activation is keras.activations.tanh
+            and self.recurrent_activation is keras.activations.sigmoid
+            and dtype in ("float32", "float64")
+            and dtype == keras.backend.standardize_dtype(self.variable_dtype)
+        )
 
-        Raises NotImplementedError (and `Recurrent` runs its autodiff loop) for
-        activations other than sigmoid gates and tanh, and under mixed precision.
-        """
-        self.check_explicit_bptt()
+    def explicit_bptt_sequence(self, projected, initial_state, training):
+        """The whole sequence with the hand-written backward pass of
+        `zoo.cells.lstm_bptt`."""
         return self.run_lstm_sequence(projected, initial_state, training)
-
-    def check_explicit_bptt(self):
-        """Raises NotImplementedError where `lstm_bptt`'s equations do not hold."""
-        if (
-            self.activation is not keras.activations.tanh
-            or self.recurrent_activation is not keras.activations.sigmoid
-            or self.compute_dtype != self.variable_dtype
-        ):
-            raise NotImplementedError
 
     def run_lstm_sequence(self, projected, initial_state, training, **cell_options):
         """`lstm_sequence` over `projected` (B, T, 4H) from `initial_state`."""

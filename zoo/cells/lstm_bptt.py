@@ -4,10 +4,10 @@ Autodiff through a recurrent loop is slow in two places (measured in BENCHMARKS.
 the gradient of the recurrent kernel is summed inside the backward loop, one
 `(P, B) @ (B, 4H)` product per step, and on TensorFlow the gradient that flows back
 into the hoisted input projection is written through the loop's input list, whose
-per-step gradient costs more than the products. Here the forward loop runs without
-a tape, keeps its gates and cells, and the backward loop computes only what must be
-sequential (`dz_t` and `dr_{t-1} = dz_t U^T`); everything summed over time is one
-large product after it:
+per-step gradient costs more than the products. Here the forward loop is not
+differentiated and keeps its gates and cells; the backward loop computes only what
+must be sequential (`dz_t` and `dr_{t-1} = dz_t U^T`); everything summed over time is
+one large product after it:
 
 ```math
 dU = Σ_t s_{t-1}^T dz_t          (s_{t-1} = r_{t-1} ⊙ recurrent dropout mask)
@@ -27,8 +27,8 @@ dc_t-1 = dc ⊙ f + dz_i ⊙ p_i + dz_f ⊙ p_f
 dr_{t-1} = (dz_t U^T) ⊙ recurrent dropout mask
 ```
 
-It holds for sigmoid gates and tanh activations in one floating-point dtype; the
-cells check that before they call it (`LSTMCell.explicit_bptt`).
+It holds for sigmoid gates and tanh activations in float32 or float64; the cells
+say where it applies (`LSTMCell.supports_explicit_bptt`).
 """
 
 from keras import ops
@@ -132,19 +132,17 @@ def _lstm_sequence_function(dropout, peephole, projection, cell_clip):
         )
         # (T, B, P), (T, B, H), then i, f, g, o (and h) each (T, B, H)
         outputs_tm, cells_tm, *gates_tm = saved_tm
-        previous_outputs_tm = ops.concatenate(
-            [ops.expand_dims(output_0, 0), outputs_tm[:-1]], axis=0
-        )  # (T, B, P)
-        previous_cells_tm = ops.concatenate(
-            [ops.expand_dims(cell_0, 0), cells_tm[:-1]], axis=0
-        )  # (T, B, H)
 
         def backward(*upstream):
             # TensorFlow passes one gradient per output, JAX one tuple.
             d_outputs, d_last_cell = upstream[0] if len(upstream) == 1 else upstream
-            if d_last_cell is None:
-                d_last_cell = cell_zeros
             d_outputs_tm = ops.transpose(d_outputs, (1, 0, 2))  # (T, B, P)
+            previous_outputs_tm = ops.concatenate(
+                [ops.expand_dims(output_0, 0), outputs_tm[:-1]], axis=0
+            )  # (T, B, P)
+            previous_cells_tm = ops.concatenate(
+                [ops.expand_dims(cell_0, 0), cells_tm[:-1]], axis=0
+            )  # (T, B, H)
             # Transposed once here, not at every step of the loop.
             kernel_t = ops.transpose(kernel)  # (4H, P)
             if projection:

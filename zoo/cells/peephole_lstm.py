@@ -139,9 +139,8 @@ class PeepholeLSTMCell(LSTMCell):
             sequences, initial_state, mask, training, **loop_options
         )
 
-    def explicit_bptt(self, projected, initial_state, training):
-        """As `LSTMCell.explicit_bptt`, with the peepholes, clip and projection."""
-        self.check_explicit_bptt()
+    def explicit_bptt_sequence(self, projected, initial_state, training):
+        """As `LSTMCell`'s, with the peepholes, clip and projection."""
         peepholes = None
         if self.use_peepholes:
             peepholes = (

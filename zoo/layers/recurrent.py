@@ -41,12 +41,14 @@ class Recurrent(keras.layers.RNN):
     `fused_sequence`), as `keras.layers.LSTM`/`GRU` do. The weights are the same
     either way, so a model trained on a GPU runs on a CPU through the loop.
 
-    Backpropagation through time: cells with a hand-written backward pass (the LSTM
-    family, `zoo.cells.lstm_bptt`) use it for unmasked sequences without `unroll`:
-    the forward loop runs untaped and the gradients summed over time are single
-    large products after the backward loop. It computes the same gradients as
-    autodiff through the loop (`explicit_bptt=False`), faster at most shapes
-    (BENCHMARKS.md); it gives first derivatives only (no gradient of a gradient).
+    Backpropagation through time: in training, cells with a hand-written backward
+    pass (the LSTM family, `zoo.cells.lstm_bptt`) use it for unmasked sequences
+    without `unroll`: the forward loop is not differentiated, and the gradients
+    summed over time are single large products after the backward loop. It computes
+    the same gradients as autodiff through the loop (`explicit_bptt=False`); it is
+    faster on JAX and at the language-model shapes on TensorFlow, within about 5%
+    elsewhere (BENCHMARKS.md), and gives first derivatives only (no gradient of a
+    gradient).
 
     Args:
         cell: a `zoo.cells.RecurrentCell`.
@@ -110,14 +112,13 @@ class Recurrent(keras.layers.RNN):
                         "unroll). Pass use_cudnn='auto' to fall back to the loop."
                     ) from None
         projected = self.cell.project(sequences, training)  # (B, T, G)
-        if self.explicit_bptt and mask is None and not self.unroll:
+        if self._use_explicit_bptt(mask, training):
             in_step_order = (
                 ops.flip(projected, axis=1) if self.go_backwards else projected
             )
-            try:
-                return self.cell.explicit_bptt(in_step_order, initial_state, training)
-            except NotImplementedError:
-                pass  # this cell or configuration has none: differentiate the loop
+            return self.cell.explicit_bptt_sequence(
+                in_step_order, initial_state, training
+            )
 
         def step(projected_t, states):
             return self.cell.step(projected_t, states, training)
@@ -136,6 +137,17 @@ class Recurrent(keras.layers.RNN):
             input_length=projected.shape[1],
             zero_output_for_mask=self.zero_output_for_mask,
             return_all_outputs=self.return_sequences,
+        )
+
+    def _use_explicit_bptt(self, mask, training) -> bool:
+        """Training on unmasked, not unrolled sequences, with a cell that has it.
+        Inference takes the loop, which saves nothing for a backward pass."""
+        return bool(
+            self.explicit_bptt
+            and training
+            and mask is None
+            and not self.unroll
+            and self.cell.supports_explicit_bptt()
         )
 
     def _fused_loop(self, sequences, initial_state, mask, training):

@@ -46,7 +46,11 @@ class LanguageModel(TaskModel):
     times that of the per-token mean. For SGD the same updates come from the mean
     loss with the learning rate times T and the clipping norm divided by T:
     `lr * clip(T g, c) = (lr T) * clip(g, c / T)`. `compile()` and
-    `recipe_callbacks()` do exactly that, so losses and perplexities stay per token.
+    `recipe_callbacks()` do exactly that (`learning_rate_scale`), so losses and
+    perplexities stay per token; the callbacks assume the optimizer `compile()`
+    built (or its reloaded copy). It holds for plain SGD on the cross-entropy; a
+    weight penalty added to the loss (a regularizer) would weigh T times more than
+    in the time-summed objective.
 
     References:
         Zaremba, Sutskever & Vinyals, "Recurrent neural network regularization",
@@ -123,7 +127,8 @@ class LanguageModel(TaskModel):
         if sum_loss_over_time and optimizer != "sgd":
             raise ValueError(
                 "sum_loss_over_time=True is implemented for SGD (a scaled learning "
-                f"rate and clipping norm); got optimizer={optimizer!r}."
+                f"rate and clipping norm); got optimizer={optimizer!r}. Pass "
+                "sum_loss_over_time=False to train with another optimizer."
             )
         for name, value in (
             ("batch_size", batch_size),
@@ -236,9 +241,9 @@ class LanguageModel(TaskModel):
         if optimizer is None:
             clipnorm = self.global_clipnorm
             if clipnorm is not None:
-                clipnorm /= self._gradient_scale
+                clipnorm /= self.learning_rate_scale
             optimizer = OPTIMIZERS[self.optimizer_name](
-                learning_rate=self.learning_rate * self._gradient_scale,
+                learning_rate=self.learning_rate * self.learning_rate_scale,
                 global_clipnorm=clipnorm,
             )
         if loss is None:
@@ -250,8 +255,9 @@ class LanguageModel(TaskModel):
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
     @property
-    def _gradient_scale(self) -> int:
-        """T when training as on the time-summed loss (see the class docstring)."""
+    def learning_rate_scale(self) -> int:
+        """What the recipe's learning rates are multiplied by in the optimizer: T
+        when training as on the time-summed loss, else 1 (see the class docstring)."""
         return self.sequence_length if self.sum_loss_over_time else 1
 
     def learning_rate_at(self, epoch: int) -> float:
@@ -265,7 +271,7 @@ class LanguageModel(TaskModel):
         and, for a stateful model, zero states at each epoch and evaluation."""
         callbacks = [
             keras.callbacks.LearningRateScheduler(
-                lambda epoch, _: self.learning_rate_at(epoch) * self._gradient_scale
+                lambda epoch, _: self.learning_rate_at(epoch) * self.learning_rate_scale
             )
         ]
         if self.stateful:
