@@ -150,12 +150,6 @@ def test_initial_state_gradients_equal_autodiff():
             {},
             False,
         ),
-        (  # 16-bit throughout: the loop keeps the memory cell in float32
-            lambda: cells.LSTMCell(5, dtype="float16"),
-            {"dtype": "float16"},
-            {},
-            False,
-        ),
         (lambda: cells.GRUCell(5), {}, {}, False),  # no hand-written BPTT
     ],
 )
@@ -182,3 +176,19 @@ def test_used_exactly_where_it_applies(make_cell, options, call_options, used):
         rtol=1e-2 if sixteen_bit else 1e-5,
         atol=1e-2 if sixteen_bit else 1e-6,
     )
+
+
+@pytest.mark.parametrize(
+    "dtype, supported",
+    [
+        ("float32", True),
+        ("float64", True),
+        ("mixed_bfloat16", False),
+        # 16-bit throughout: the loop keeps the memory cell in float32 instead.
+        ("bfloat16", False),
+        ("float16", False),
+    ],
+)
+def test_only_32_and_64_bit_policies_take_the_explicit_path(dtype, supported):
+    assert cells.LSTMCell(5, dtype=dtype).supports_explicit_bptt() is supported
+    assert cells.PeepholeLSTMCell(5, dtype=dtype).supports_explicit_bptt() is supported
