@@ -54,7 +54,7 @@ def compiled_gradient_step(layer, inputs):
         def step():
             with tf.GradientTape() as tape:
                 tape.watch(inputs)
-                loss = tf.reduce_sum(layer(inputs))
+                loss = tf.reduce_sum(layer(inputs, training=True))
             return tape.gradient(loss, [inputs] + layer.trainable_variables)
 
         return lambda: [g.numpy() for g in step()]
@@ -65,7 +65,9 @@ def compiled_gradient_step(layer, inputs):
         non_trainable = [v.value for v in layer.non_trainable_variables]
 
         def loss(trainable, x):
-            outputs, _ = layer.stateless_call(trainable, non_trainable, x)
+            outputs, _ = layer.stateless_call(
+                trainable, non_trainable, x, training=True
+            )
             return outputs.sum()
 
         step = jax.jit(jax.grad(loss, argnums=(0, 1)))

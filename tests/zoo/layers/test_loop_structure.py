@@ -45,7 +45,7 @@ def products_in_loop_bodies(layer, inputs, gradient=False):
             if not gradient:
                 return layer(x)
             with tf.GradientTape() as tape:
-                loss = tf.reduce_sum(layer(x))
+                loss = tf.reduce_sum(layer(x, training=True))
             return tape.gradient(loss, layer.trainable_variables)
 
         spec = tf.TensorSpec(inputs.shape, "float32")
@@ -62,7 +62,9 @@ def products_in_loop_bodies(layer, inputs, gradient=False):
         import jax
 
         def forward(trainable, x):
-            outputs = layer.stateless_call(trainable, layer.non_trainable_variables, x)
+            outputs = layer.stateless_call(
+                trainable, layer.non_trainable_variables, x, training=gradient
+            )
             return outputs[0].sum() if gradient else outputs[0]
 
         trace = jax.grad(forward) if gradient else forward
