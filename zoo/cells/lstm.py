@@ -131,13 +131,12 @@ class LSTMCell(RecurrentCell):
             and dtype == keras.backend.standardize_dtype(self.variable_dtype)
         )
 
-    def explicit_bptt_sequence(self, projected, initial_state, training):
-        """The whole sequence with the hand-written backward pass of
-        `zoo.cells.lstm_bptt`."""
-        return self.run_lstm_sequence(projected, initial_state, training)
-
-    def run_lstm_sequence(self, projected, initial_state, training, **cell_options):
-        """`lstm_sequence` over `projected` (B, T, 4H) from `initial_state`."""
+    def explicit_bptt_sequence(
+        self, projected, initial_state, training, **cell_options
+    ):
+        """The whole sequence `projected` (B, T, 4H) from `initial_state`, with the
+        hand-written backward pass of `zoo.cells.lstm_bptt` (`cell_options`: the
+        peephole cell's peepholes, clip and projection)."""
         output_0, cell_0 = initial_state  # (B, P), (B, H)
         recurrent_mask = None
         if training and self.recurrent_dropout:

@@ -148,7 +148,7 @@ class PeepholeLSTMCell(LSTMCell):
                 self.forget_peephole,
                 self.output_peephole,
             )
-        return self.run_lstm_sequence(
+        return super().explicit_bptt_sequence(
             projected,
             initial_state,
             training,
