@@ -29,9 +29,12 @@ SHAPES = {
 
 LAYERS = {
     "keras LSTM": lambda h: keras.layers.LSTM(h, return_sequences=True),
-    "zoo LSTM": lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True),
+    # use_cudnn=False: on a GPU too, the loop with and without the hand-written BPTT.
+    "zoo LSTM": lambda h: Recurrent(
+        cells.LSTMCell(h), return_sequences=True, use_cudnn=False
+    ),
     "zoo LSTM, autodiff loop": lambda h: Recurrent(
-        cells.LSTMCell(h), return_sequences=True, explicit_bptt=False
+        cells.LSTMCell(h), return_sequences=True, use_cudnn=False, explicit_bptt=False
     ),
     "zoo peephole LSTM": lambda h: Recurrent(
         cells.PeepholeLSTMCell(h), return_sequences=True
@@ -40,6 +43,20 @@ LAYERS = {
         cells.PeepholeLSTMCell(h), return_sequences=True, explicit_bptt=False
     ),
 }
+
+
+def layers_for_this_host():
+    """LAYERS, and the zoo LSTM through cuDNN where this host has the kernel."""
+    try:
+        Recurrent(cells.LSTMCell(2), use_cudnn=True)(np.zeros((1, 1, 1), "float32"))
+    except ValueError:  # no cuDNN kernel here (a CPU host)
+        return LAYERS
+    return {
+        **LAYERS,
+        "zoo LSTM, cuDNN": lambda h: Recurrent(
+            cells.LSTMCell(h), return_sequences=True, use_cudnn=True
+        ),
+    }
 
 
 def compiled_gradient_step(layer, inputs):
@@ -88,7 +105,7 @@ def main():
     for shape_name, (batch, time, features, hidden) in SHAPES.items():
         inputs = rng.normal(size=(batch, time, features)).astype("float32")
         calls = {}
-        for name, make_layer in LAYERS.items():
+        for name, make_layer in layers_for_this_host().items():
             layer = make_layer(hidden)
             layer.build(inputs.shape)
             calls[name] = compiled_gradient_step(layer, inputs)

@@ -44,11 +44,20 @@ LAYERS = {
     "keras LSTM": (lambda h: keras.layers.LSTM(h, return_sequences=True), 4),
     "keras GRU": (lambda h: keras.layers.GRU(h, return_sequences=True), 3),
     "keras SimpleRNN": (lambda h: keras.layers.SimpleRNN(h, return_sequences=True), 1),
+    # The default: cuDNN on a GPU, the hand-written BPTT elsewhere.
     "zoo LSTM": (lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True), 4),
+    # The hand-written BPTT on any host (on a CPU the same as "zoo LSTM").
+    "zoo LSTM, hand-written BPTT": (
+        lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True, use_cudnn=False),
+        4,
+    ),
     # The same cell differentiated through its loop, to measure the hand-written BPTT.
     "zoo LSTM, autodiff loop": (
         lambda h: Recurrent(
-            cells.LSTMCell(h), return_sequences=True, explicit_bptt=False
+            cells.LSTMCell(h),
+            return_sequences=True,
+            use_cudnn=False,
+            explicit_bptt=False,
         ),
         4,
     ),
@@ -127,16 +136,16 @@ def roofline_ms(shape, gates, rate):
     return None if gates is None else training_flops(shape, gates) / rate * 1e3
 
 
-def matmul_rate(rounds):
+def matmul_rate(rounds, size):
     """FLOP/s of this machine on one large float32 matrix product."""
-    a = keras.random.normal((2048, 2048))
-    b = keras.random.normal((2048, 2048))
+    a = keras.random.normal((size, size))
+    b = keras.random.normal((size, size))
 
     def product():
         keras.ops.convert_to_numpy(keras.ops.matmul(a, b)[0, 0])
 
     ms = interleaved_medians({"matmul": product}, steps=5, rounds=rounds)["matmul"]
-    return 2 * 2048**3 / (ms / 1e3)
+    return 2 * size**3 / (ms / 1e3)
 
 
 def main():
@@ -148,10 +157,16 @@ def main():
     parser.add_argument(
         "--jit", action="store_true", help="compile every model with XLA (jit_compile)"
     )
+    parser.add_argument(
+        "--matmul-size",
+        type=int,
+        default=2048,
+        help="side of the square product that sets the roofline rate (8192 on a GPU)",
+    )
     arguments = parser.parse_args()
 
     rng = np.random.default_rng(0)
-    rate = matmul_rate(arguments.rounds)
+    rate = matmul_rate(arguments.rounds, arguments.matmul_size)
     print(
         f"# {platform.processor() or platform.machine()}, Python "
         f"{platform.python_version()}, Keras {keras.__version__} "

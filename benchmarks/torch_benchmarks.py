@@ -1,7 +1,9 @@
 """PyTorch's nn.LSTM / nn.GRU in the same models as benchmarks/cells.py (imported
-there only when torch is installed)."""
+there only when torch is installed), on the GPU (cuDNN) when PyTorch sees one."""
 
 import torch
+
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 
 
 class TorchModel(torch.nn.Module):
@@ -29,10 +31,10 @@ def make_calls(layer_name, shape, x, y):
     """(train step, batch-1 one-token inference step) callables for "torch nn.LSTM"
     or "torch nn.GRU"."""
     recurrent_class = torch.nn.LSTM if layer_name.endswith("LSTM") else torch.nn.GRU
-    model = TorchModel(recurrent_class, shape)
+    model = TorchModel(recurrent_class, shape).to(DEVICE)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     x = torch.as_tensor(x).long() if shape["vocabulary"] else torch.as_tensor(x)
-    y = torch.as_tensor(y).long()
+    x, y = x.to(DEVICE), torch.as_tensor(y).long().to(DEVICE)
 
     def train_step():
         optimizer.zero_grad()
@@ -42,9 +44,10 @@ def make_calls(layer_name, shape, x, y):
         )
         loss.backward()
         optimizer.step()
+        loss.item()  # waits for the device, as Keras's train_on_batch does
 
     def infer_step():
         with torch.no_grad():
-            model(x[:1, :1])
+            model(x[:1, :1]).cpu()  # waits for the device, as predict_on_batch does
 
     return train_step, infer_step
