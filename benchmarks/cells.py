@@ -77,7 +77,7 @@ LAYERS = {
 }
 
 
-def build_model(make_layer, shape, batch, jit_compile=False):
+def build_model(make_layer, shape, batch, jit_compile="auto"):
     """Embedding (or dense features) -> stacked recurrent layers -> softmax."""
     hidden, vocabulary = shape["hidden"], shape["vocabulary"]
     if vocabulary:
@@ -154,8 +154,14 @@ def main():
     parser.add_argument("--layers", nargs="+", default=list(LAYERS), choices=LAYERS)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=3)
+    # Keras's default, "auto": XLA on JAX (False would run JAX eagerly, step by step)
+    # and on a TensorFlow GPU, plain tf.function graphs on a TensorFlow CPU.
     parser.add_argument(
-        "--jit", action="store_true", help="compile every model with XLA (jit_compile)"
+        "--jit",
+        action="store_const",
+        const=True,
+        default="auto",
+        help="compile every model with XLA (jit_compile=True) on every backend",
     )
     parser.add_argument(
         "--matmul-size",
@@ -205,7 +211,7 @@ def main():
         ]
         print_table(shape_name, shape, rows)
         keras.backend.clear_session()
-    if "medium_lm" in arguments.shapes:
+    if "medium_lm" in arguments.shapes and "zoo Jordan" in arguments.layers:
         print_teacher_forcing(SHAPES["medium_lm"], rng, arguments)
 
 

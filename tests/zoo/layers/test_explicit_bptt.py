@@ -1,6 +1,7 @@
 """The LSTM family's hand-written backpropagation through time (zoo.cells.lstm_bptt)
 gives the numbers autodiff through the loop gives, and is used exactly where it
-applies."""
+applies. Layers are built with `use_cudnn=False`: on a GPU host the LSTM would take
+cuDNN's kernel instead of either loop."""
 
 import keras
 import numpy as np
@@ -39,6 +40,7 @@ def _twin_layers(make_cell, **options):
             make_cell(),
             return_sequences=True,
             return_state=True,
+            use_cudnn=False,
             explicit_bptt=explicit,
             **options,
         )
@@ -154,6 +156,7 @@ def test_initial_state_gradients_equal_autodiff():
     ],
 )
 def test_used_exactly_where_it_applies(make_cell, options, call_options, used):
+    options = {"use_cudnn": False, **options}
     layer = Recurrent(make_cell(), return_sequences=True, **options)
     reference = Recurrent(
         make_cell(), return_sequences=True, **{**options, "explicit_bptt": False}

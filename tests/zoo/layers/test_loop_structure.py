@@ -98,13 +98,14 @@ def _scans(jaxpr):
 @pytest.mark.parametrize("make_cell, expected", EXPECTED_PRODUCTS_PER_STEP)
 def test_input_projection_is_outside_the_loop(make_cell, expected):
     inputs = np.zeros((2, 5, 3), "float32")
-    layer = Recurrent(make_cell(), return_sequences=True)
+    layer = Recurrent(make_cell(), return_sequences=True, use_cudnn=False)
     assert products_in_loop_bodies(layer, inputs) == [expected]
 
 
 def test_the_count_sees_a_projection_inside_the_loop():
     inputs = np.zeros((2, 5, 3), "float32")
-    keras_lstm = keras.layers.LSTM(8, return_sequences=True)  # x_t @ W in the loop
+    # x_t @ W in the loop
+    keras_lstm = keras.layers.LSTM(8, return_sequences=True, use_cudnn=False)
     assert products_in_loop_bodies(keras_lstm, inputs) == [2]
 
 
@@ -119,12 +120,14 @@ EXPLICIT_BPTT_PRODUCTS = [
 @pytest.mark.parametrize("make_cell, expected", EXPLICIT_BPTT_PRODUCTS)
 def test_recurrent_kernel_gradient_is_outside_the_backward_loop(make_cell, expected):
     inputs = np.zeros((2, 5, 3), "float32")
-    layer = Recurrent(make_cell(), return_sequences=True)
+    layer = Recurrent(make_cell(), return_sequences=True, use_cudnn=False)
     assert products_in_loop_bodies(layer, inputs, gradient=True) == expected
 
 
 def test_the_count_sees_the_kernel_gradient_summed_inside_a_loop():
     inputs = np.zeros((2, 5, 3), "float32")
-    layer = Recurrent(cells.LSTMCell(8), return_sequences=True, explicit_bptt=False)
+    layer = Recurrent(
+        cells.LSTMCell(8), return_sequences=True, use_cudnn=False, explicit_bptt=False
+    )
     # Autodiff: h @ U forward; dz @ U^T and h^T @ dz in its backward loop.
     assert max(products_in_loop_bodies(layer, inputs, gradient=True)) == 2
