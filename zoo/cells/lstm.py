@@ -98,11 +98,12 @@ class LSTMCell(RecurrentCell):
         return h, [h, ops.cast(c, c_prev.dtype)]
 
     def fused_sequence(self, sequences, initial_state, mask, training, **loop_options):
-        """cuDNN's LSTM on a GPU (TensorFlow or JAX), through the entry point
-        `keras.layers.LSTM` uses. It computes the same equations with the same weight
-        layout; Keras raises NotImplementedError on a CPU, for activations other than
-        sigmoid/tanh, without a bias, with `unroll`, and (JAX) under a mask. Recurrent
-        dropout has no cuDNN form; input dropout is applied to the sequence first."""
+        """cuDNN's LSTM on a GPU (TensorFlow; JAX only with `use_cudnn=True`),
+        through the entry point `keras.layers.LSTM` uses. It computes the same
+        equations with the same weight layout; Keras raises NotImplementedError on
+        a CPU, for activations other than sigmoid/tanh, without a bias, with
+        `unroll`, and (JAX) under a mask. Recurrent dropout has no cuDNN form; input
+        dropout is applied to the sequence first."""
         if self.recurrent_dropout:
             raise NotImplementedError
         h_0, c_0 = initial_state  # (B, H), (B, H)

@@ -35,10 +35,13 @@ class Recurrent(keras.layers.RNN):
     Shapes: inputs `(B, T, D)`; output `(B, T, O)` with `return_sequences`, else
     `(B, O)`; with `return_state`, followed by one `(B, S_k)` tensor per state.
 
-    cuDNN: on a GPU, cells with a vendor kernel (`LSTMCell`, `GRUCell`, and
-    `PeepholeLSTMCell` without peepholes, clip or projection) run the whole sequence
-    through cuDNN in the configurations it computes (see each cell's
-    `fused_sequence`), as `keras.layers.LSTM`/`GRU` do. The weights are the same
+    cuDNN: on a TensorFlow GPU, cells with a vendor kernel (`LSTMCell`, `GRUCell`,
+    and `PeepholeLSTMCell` without peepholes, clip or projection) run the whole
+    sequence through cuDNN in the configurations it computes (see each cell's
+    `fused_sequence`), as `keras.layers.LSTM`/`GRU` do. On JAX, "auto" keeps the
+    loop: Keras's cuDNN LSTM there (`jax.experimental.rnn`) measured 1.3x slower to
+    train and 1.5x slower at batch-1 inference than this layer's loop on an H200
+    (BENCHMARKS.md); `use_cudnn=True` still takes it. The weights are the same
     either way, so a model trained on a GPU runs on a CPU through the loop.
 
     Backpropagation through time: in training, cells with a hand-written backward
@@ -52,8 +55,9 @@ class Recurrent(keras.layers.RNN):
 
     Args:
         cell: a `zoo.cells.RecurrentCell`.
-        use_cudnn: "auto" (cuDNN where it applies, the loop otherwise), True (cuDNN
-            or a ValueError), False (always the loop).
+        use_cudnn: "auto" (cuDNN where it applies on TensorFlow, the loop
+            otherwise), True (cuDNN or a ValueError, on either backend), False
+            (always the loop).
         explicit_bptt: use the cell's hand-written backward pass where it applies
             (True) or always differentiate the loop (False).
         Other arguments as `keras.layers.RNN`.
@@ -100,7 +104,7 @@ class Recurrent(keras.layers.RNN):
         return super().call(sequences, initial_state, mask, training)
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
-        if self.use_cudnn in ("auto", True):
+        if self._tries_cudnn():
             try:
                 return self._fused_loop(sequences, initial_state, mask, training)
             except NotImplementedError:
@@ -137,6 +141,12 @@ class Recurrent(keras.layers.RNN):
             input_length=projected.shape[1],
             zero_output_for_mask=self.zero_output_for_mask,
             return_all_outputs=self.return_sequences,
+        )
+
+    def _tries_cudnn(self) -> bool:
+        """True always; "auto" on TensorFlow only (on JAX the loop is faster)."""
+        return self.use_cudnn is True or (
+            self.use_cudnn == "auto" and keras.backend.backend() == "tensorflow"
         )
 
     def _use_explicit_bptt(self, mask, training) -> bool:

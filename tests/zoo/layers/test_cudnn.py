@@ -1,7 +1,8 @@
 """Recurrent's cuDNN dispatch: the same numbers as the loop, and clear refusals.
 
 On a GPU host, `use_cudnn=True` must take the cuDNN kernel, and its outputs and
-gradients must equal the loop's; on a CPU host the "auto" path falls back to the loop.
+gradients must equal the loop's; on a CPU host the "auto" path falls back to the loop,
+and on JAX "auto" does not try cuDNN at all.
 """
 
 import keras
@@ -77,6 +78,22 @@ def test_cudnn_path_equals_the_loop(name, return_sequences):
 def _weighted_sum(outputs):
     weights = keras.ops.arange(1, outputs.shape[-1] + 1, dtype=outputs.dtype)
     return keras.ops.sum(keras.ops.tanh(outputs) * weights)
+
+
+@pytest.mark.parametrize("name", sorted(CUDNN_CELLS))
+def test_auto_tries_cudnn_on_tensorflow_only(name):
+    """On JAX the loop beat Keras's cuDNN LSTM (BENCHMARKS.md): "auto" keeps it."""
+    layer = Recurrent(CUDNN_CELLS[name]())
+    tried = []
+    fused_sequence = layer.cell.fused_sequence
+
+    def spy(*args, **kwargs):
+        tried.append(name)
+        return fused_sequence(*args, **kwargs)
+
+    layer.cell.fused_sequence = spy
+    layer(np.ones((2, 3, 4), "float32"), training=True)
+    assert bool(tried) == (keras.backend.backend() == "tensorflow")
 
 
 @pytest.mark.parametrize("name", sorted(CUDNN_CELLS))
