@@ -1,6 +1,17 @@
-"""Shared fixtures: results that learning tests record for the end-of-run summary."""
+"""Shared fixtures: results that learning tests record for the end-of-run summary.
+On TensorFlow, the CPU is split into two logical devices before TensorFlow starts,
+so tests can run real two-replica strategies."""
 
+import keras
 import pytest
+
+if keras.backend.backend() == "tensorflow":
+    import tensorflow as tf
+
+    (_cpu,) = tf.config.list_physical_devices("CPU")
+    tf.config.set_logical_device_configuration(
+        _cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+    )
 
 _LEARNING_RESULTS: list[str] = []
 

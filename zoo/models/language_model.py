@@ -7,7 +7,7 @@ from keras import ops
 from zoo.cells import get_cell
 from zoo.layers import Recurrent
 from zoo.layers.states import ResetStatesEachEpoch
-from zoo.models.task_model import TaskModel
+from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.registry import register
 from zoo.vocabulary import Vocabulary
 
@@ -202,6 +202,7 @@ class LanguageModel(TaskModel):
             x = layer(drop(x))  # (B, T, H)
         x = dropouts[-1](x)
         logits = embedding(x, reverse=True) if tie_weights else output_layer(x)
+        logits = float32_outputs(logits)
         super().__init__(inputs=token_ids, outputs=logits, **kwargs)  # (B, T, V)
 
         # === Config ===
@@ -237,7 +238,7 @@ class LanguageModel(TaskModel):
 
     def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
         """With no arguments: the recipe's optimizer with global-norm clipping,
-        cross-entropy on logits, and perplexity."""
+        cross-entropy on logits, and `default_metrics()`."""
         if optimizer is None:
             clipnorm = self.global_clipnorm
             if clipnorm is not None:
@@ -249,10 +250,14 @@ class LanguageModel(TaskModel):
         if loss is None:
             loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         if metrics is None:
-            from keras_hub.metrics import Perplexity
-
-            metrics = [Perplexity(from_logits=True, name="perplexity")]
+            metrics = self.default_metrics()
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+
+    def default_metrics(self) -> list[keras.metrics.Metric]:
+        """The metrics `compile()` reports by default: perplexity."""
+        from keras_hub.metrics import Perplexity
+
+        return [Perplexity(from_logits=True, name="perplexity")]
 
     @property
     def learning_rate_scale(self) -> int:

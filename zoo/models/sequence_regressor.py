@@ -5,7 +5,7 @@ import keras
 
 from zoo.cells import get_cell
 from zoo.layers import Recurrent
-from zoo.models.task_model import TaskModel
+from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.registry import register
 
 
@@ -65,7 +65,7 @@ class SequenceRegressor(TaskModel):
         x = inputs  # (B, T, input_dim)
         for layer in recurrent_layers:
             x = layer(x)  # (B, T, H), the last one (B, H) unless sequence_output
-        outputs = readout(x)
+        outputs = float32_outputs(readout(x))
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===

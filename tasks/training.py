@@ -1,0 +1,129 @@
+"""How every task trains: a `tf.distribute` strategy picked by name, numeric
+precision and XLA.
+
+    strategy = get_strategy("mirrored")
+    set_precision("mixed_bfloat16")          # before the model is built
+    with strategy.scope():
+        model = zoo.build(...)
+        compile_for_training(model, strategy, jit_compile=False)
+    model.fit(...)
+"""
+
+import json
+import os
+
+import keras
+import tensorflow as tf
+
+from tasks import multi_worker_fixes
+
+STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def get_strategy(name: str = "default") -> tf.distribute.Strategy:
+    """The strategy for `name`:
+
+    - "default": one device (TensorFlow's default strategy);
+    - "mirrored": every local GPU (else every logical CPU device) as replicas of
+      one process;
+    - "multi_worker": one process per machine, the cluster read from the
+      `TF_CONFIG` environment variable (`{"cluster": {"worker": [...]}, "task":
+      {"type": "worker", "index": i}}`), synchronous all-reduce between them;
+    - "tpu": the TPU found by `TPUClusterResolver` (a Cloud TPU VM or the
+      `TPU_NAME` environment variable).
+
+    Refuses at once, before any model is built, when the hardware or the
+    configuration a strategy needs is not there.
+    """
+    if name not in STRATEGIES:
+        raise ValueError(
+            f"Unknown strategy {name!r}; expected one of {', '.join(STRATEGIES)}."
+        )
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        return _mirrored_strategy()
+    if name == "multi_worker":
+        _check_tf_config(os.environ.get("TF_CONFIG"))
+        multi_worker_fixes.apply()
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return _tpu_strategy()
+
+
+def _mirrored_strategy() -> tf.distribute.MirroredStrategy:
+    """Every local GPU (NCCL all-reduce), else every logical CPU device with the
+    gradients summed on one of them: TF 2.21's collective all-reduce between CPU
+    devices reuses its keys in a second strategy of the same process and fails
+    there with "Shape mismatch in the collective instance"."""
+    if tf.config.list_logical_devices("GPU"):
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.MirroredStrategy(
+        [device.name for device in tf.config.list_logical_devices("CPU")],
+        cross_device_ops=tf.distribute.ReductionToOneDevice(),
+    )
+
+
+def _check_tf_config(tf_config: str | None) -> None:
+    if not tf_config:
+        raise ValueError(
+            "The multi_worker strategy needs TF_CONFIG: set it on every machine to "
+            '{"cluster": {"worker": ["host0:port", "host1:port"]}, "task": '
+            '{"type": "worker", "index": I}} with I this machine\'s position.'
+        )
+    try:
+        config = json.loads(tf_config)
+        workers = config["cluster"]["worker"]
+        config["task"]["index"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(
+            f"TF_CONFIG is not a cluster description ({error!r}); got {tf_config!r}."
+        ) from None
+    if not workers:
+        raise ValueError(f"TF_CONFIG lists no workers; got {tf_config!r}.")
+
+
+def _tpu_strategy() -> tf.distribute.TPUStrategy:
+    try:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+    except (ValueError, RuntimeError, tf.errors.OpError) as error:
+        raise ValueError(
+            "The tpu strategy found no TPU (run on a Cloud TPU VM, or set TPU_NAME "
+            f"to the TPU's name or grpc:// address): {error}"
+        ) from None
+    return tf.distribute.TPUStrategy(resolver)
+
+
+def set_precision(precision: str = "float32") -> None:
+    """Sets Keras's global dtype policy; call it before building the model.
+    Mixed policies compute in 16 bits and keep the weights (and, in zoo models, the
+    LSTM memory cell and the logits) in float32; `mixed_float16` also gets Keras's
+    dynamic loss scaling in `compile`."""
+    if precision not in PRECISIONS:
+        raise ValueError(
+            f"Unknown precision {precision!r}; expected one of {', '.join(PRECISIONS)}."
+        )
+    keras.config.set_dtype_policy(precision)
+
+
+def compile_for_training(
+    model: keras.Model,
+    strategy: tf.distribute.Strategy,
+    jit_compile: bool = False,
+) -> None:
+    """`model.compile()` with the task's defaults (zoo task models clip the gradient
+    after the replicas' sum and log `gradient_norm`) and XLA if asked. Call it in
+    `strategy.scope()`. Refuses stateful (truncated BPTT) models on several
+    replicas: `tf.distribute` splits each global batch between the replicas, and
+    the states a stateful layer carries to the next batch are not split with it."""
+    replicas = strategy.num_replicas_in_sync
+    if replicas > 1 and getattr(model, "stateful", False):
+        raise ValueError(
+            f"A stateful model (truncated BPTT) cannot train on {replicas} replicas: "
+            "the recurrent states carried from batch to batch are not split with "
+            "the batch. Train it stateless (--stateless: every window starts from "
+            "zero states) or on one device (--strategy default)."
+        )
+    model.compile(jit_compile=jit_compile)
