@@ -3,6 +3,8 @@
 import argparse
 import sys
 
+from tasks.options import PRECISIONS, STRATEGIES
+
 
 def _list_models(_arguments) -> int:
     import zoo
@@ -30,6 +32,11 @@ def _train(arguments) -> int:
         output=arguments.output or f"runs/{arguments.preset or arguments.model}",
         resume=arguments.resume,
         level=arguments.level,
+        strategy=arguments.strategy,
+        stateless=arguments.stateless,
+        precision=arguments.precision,
+        jit_compile=arguments.jit,
+        seed=arguments.seed,
         **overrides,
     )
     return 0
@@ -106,6 +113,31 @@ def make_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=_positive_int)
     train.add_argument("--sequence-length", type=_positive_int)
     train.add_argument("--hidden-dim", type=_positive_int)
+    train.add_argument(
+        "--strategy",
+        default="default",
+        choices=STRATEGIES,
+        help="tf.distribute strategy: one device (default), every local GPU or "
+        "logical CPU (mirrored), the machines of TF_CONFIG (multi_worker), a TPU",
+    )
+    train.add_argument(
+        "--stateless",
+        action="store_true",
+        help="start every window from zero states instead of carrying them "
+        "(truncated BPTT); needed on several replicas",
+    )
+    train.add_argument(
+        "--precision",
+        default="float32",
+        choices=PRECISIONS,
+        help="Keras dtype policy: mixed policies compute in 16 bits",
+    )
+    train.add_argument(
+        "--jit", action="store_true", help="compile the training step with XLA"
+    )
+    train.add_argument(
+        "--seed", type=int, help="fix the initial weights and dropout masks"
+    )
     train.set_defaults(run=_train)
 
     generate = verbs.add_parser("generate", help="continue a prompt with a run's model")

@@ -14,6 +14,7 @@ from pathlib import Path
 import keras
 
 import zoo
+from tasks import training
 from tasks.data.batching import tbptt_windows
 from tasks.data.corpus import load_corpus, shipped_corpus_path
 from tasks.plots import plot_learning_curve
@@ -33,6 +34,11 @@ def train(
     resume: bool = False,
     level: str | None = None,
     sample_length: int = 300,
+    strategy: str = "default",
+    stateless: bool = False,
+    precision: str = "float32",
+    jit_compile: bool = False,
+    seed: int | None = None,
     **overrides,
 ) -> Path:
     """Trains a language model and returns its run folder.
@@ -42,8 +48,15 @@ def train(
     character-level Tiny Shakespeare preset when no data is given). `data` is a
     corpus path (see `tasks.data.corpus`), default the shipped Tiny Shakespeare.
     `level` ("word" or "char") defaults to "char" for the Shakespeare presets and
-    "word" otherwise. `overrides` replace model/recipe arguments. Every check on
-    the arguments and the data runs before the model is built.
+    "word" otherwise. `overrides` replace model/recipe arguments.
+
+    `strategy` is a name from `tasks.training.STRATEGIES`; the model trains on
+    truncated-BPTT windows whose states carry over from batch to batch, except
+    with `stateless` (every window starts from zero states), which several
+    replicas need. `precision` is a `tasks.training.PRECISIONS` policy and
+    `jit_compile` compiles the steps with XLA. `seed` fixes the initial weights
+    and the dropout masks (`keras.utils.set_random_seed`). Every check on the
+    arguments and the data runs before the model is built.
     """
     output = Path(output)
     backup = output / "backup"
@@ -53,6 +66,7 @@ def train(
             "continue it from its last finished epoch, or choose another output "
             "folder."
         )
+    distribution = training.get_strategy(strategy)
     preset = _resolve_preset(model, preset, data)
     if data is None:
         data = shipped_corpus_path()
@@ -61,18 +75,36 @@ def train(
     corpus = load_corpus(data, level=level)
 
     name = preset or model
-    lm = zoo.build(name, vocabulary=corpus.vocabulary, **overrides, stateful=True)
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    with training.precision(precision), distribution.scope():
+        lm = zoo.build(
+            name, vocabulary=corpus.vocabulary, **overrides, stateful=not stateless
+        )
+        training.compile_for_training(lm, distribution, jit_compile)
     windows = {
         split: tbptt_windows(getattr(corpus, split), lm.batch_size, lm.sequence_length)
         for split in ("train", "valid", "test")
     }
     epochs = epochs or lm.epochs
-    lm.compile()
 
     output.mkdir(parents=True, exist_ok=True)
     (output / "checkpoints").mkdir(exist_ok=True)
     _write_json(output / "vocabulary.json", corpus.vocabulary.get_config())
-    _write_json(output / "run.json", {"model": name, "data": str(data), "level": level})
+    _write_json(
+        output / "run.json",
+        {
+            "model": name,
+            "data": str(data),
+            "level": level,
+            "strategy": strategy,
+            "replicas": distribution.num_replicas_in_sync,
+            "stateless": stateless,
+            "precision": precision,
+            "jit_compile": jit_compile,
+            "seed": seed,
+        },
+    )
     callbacks = [
         *lm.recipe_callbacks(),
         # Kept after the run ends, so `resume` also extends a finished run.

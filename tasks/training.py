@@ -2,13 +2,13 @@
 precision and XLA.
 
     strategy = get_strategy("mirrored")
-    set_precision("mixed_bfloat16")          # before the model is built
-    with strategy.scope():
+    with precision("mixed_bfloat16"), strategy.scope():
         model = zoo.build(...)
         compile_for_training(model, strategy, jit_compile=False)
     model.fit(...)
 """
 
+import contextlib
 import json
 import os
 
@@ -16,9 +16,7 @@ import keras
 import tensorflow as tf
 
 from tasks import multi_worker_fixes
-
-STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
-PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+from tasks.options import PRECISIONS, STRATEGIES
 
 
 def get_strategy(name: str = "default") -> tf.distribute.Strategy:
@@ -96,16 +94,23 @@ def _tpu_strategy() -> tf.distribute.TPUStrategy:
     return tf.distribute.TPUStrategy(resolver)
 
 
-def set_precision(precision: str = "float32") -> None:
-    """Sets Keras's global dtype policy; call it before building the model.
-    Mixed policies compute in 16 bits and keep the weights (and, in zoo models, the
-    LSTM memory cell and the logits) in float32; `mixed_float16` also gets Keras's
-    dynamic loss scaling in `compile`."""
-    if precision not in PRECISIONS:
+@contextlib.contextmanager
+def precision(policy: str = "float32"):
+    """Builds the models made inside it with Keras's dtype policy `policy`, and
+    restores the previous global policy on the way out. Mixed policies compute in
+    16 bits and keep the weights (and, in zoo models, the LSTM memory cell and the
+    outputs) in float32; `mixed_float16` also gets Keras's dynamic loss scaling
+    (a LossScaleOptimizer) in `compile`."""
+    if policy not in PRECISIONS:
         raise ValueError(
-            f"Unknown precision {precision!r}; expected one of {', '.join(PRECISIONS)}."
+            f"Unknown precision {policy!r}; expected one of {', '.join(PRECISIONS)}."
         )
-    keras.config.set_dtype_policy(precision)
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
 
 
 def compile_for_training(

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 import zoo
-from tasks import training
+from tasks import cli, training
 
 BATCH, TIME, VOCABULARY = 8, 6, 30
 
@@ -64,7 +64,8 @@ def _one_step(strategy, arguments, make_optimizer, weights, compile_model=None):
             model, **({"optimizer": optimizer} if optimizer else {})
         )
     history = model.fit(x, y, batch_size=BATCH, epochs=1, shuffle=False, verbose=0)
-    update = [after - before for after, before in zip(model.get_weights(), weights)]
+    pairs = zip(model.get_weights(), weights, strict=True)
+    update = [after - before for after, before in pairs]
     return update, history.history.get("gradient_norm", [None])[0]
 
 
@@ -152,3 +153,17 @@ def test_strategy_names_and_their_errors(monkeypatch):
     monkeypatch.delenv("TPU_NAME", raising=False)
     with pytest.raises(ValueError, match="tpu strategy found no TPU"):
         training.get_strategy("tpu")
+
+
+def test_cli_refuses_stateful_training_on_two_replicas_before_training(
+    tmp_path, capsys
+):
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text("to be or not to be\n" * 50)
+    status = cli.main(
+        ["train", "lstm_lm", "--data", str(corpus), "--strategy", "mirrored",
+         "--output", str(tmp_path / "run"), "--hidden-dim", "8"]
+    )  # fmt: skip
+    assert status == 2
+    assert "cannot train on 2 replicas" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()  # refused before anything was written

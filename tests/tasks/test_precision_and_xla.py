@@ -1,0 +1,77 @@
+"""Mixed precision trains every task model (float32 outputs, loss scaling for
+float16), and XLA compiles the training step to the numbers of the plain one."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import zoo
+from tasks import training
+
+VOCABULARY = 12
+
+
+def _cycle_batch():
+    """Token sequences that repeat a cycle of the vocabulary: learnable to near
+    certainty by any working recurrent model (next token = current + 1)."""
+    starts = np.arange(16) % VOCABULARY
+    tokens = (starts[:, None] + np.arange(11)[None, :]) % VOCABULARY  # (16, 11)
+    return tokens[:, :-1], tokens[:, 1:]
+
+
+def _build(name, policy, jit_compile=False, **arguments):
+    keras.utils.set_random_seed(0)
+    strategy = tf.distribute.get_strategy()
+    with training.precision(policy), strategy.scope():
+        model = zoo.build(name, **arguments)
+        training.compile_for_training(model, strategy, jit_compile=jit_compile)
+    return model
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_language_model_trains_in_mixed_precision(policy, record_result):
+    lm = _build(
+        "lstm_lm",
+        policy,
+        vocabulary_size=VOCABULARY,
+        hidden_dim=32,
+        num_layers=1,
+        optimizer="adam",
+        learning_rate=0.01,
+    )
+    assert keras.config.dtype_policy().name == "float32"  # restored afterwards
+    x, y = _cycle_batch()
+    assert lm.layers[1].compute_dtype == policy.removeprefix("mixed_")
+    assert lm(x).dtype == "float32"  # logits
+    if policy == "mixed_float16":  # dynamic loss scaling, clipping inside it
+        assert isinstance(lm.optimizer, keras.optimizers.LossScaleOptimizer)
+    history = lm.fit(x, y, batch_size=16, epochs=60, verbose=0).history
+    first, last = history["loss"][0], history["loss"][-1]
+    record_result(f"{policy}: cycle LM loss {first:.4f} -> {last:.4f}")
+    assert history["loss"][-1] < 0.1  # from ln(12) = 2.48
+    assert np.isfinite(history["gradient_norm"]).all()
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_sequence_regressor_trains_in_mixed_precision(policy):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 10, 2)).astype("float32")
+    y = x[:, :, :1].sum(axis=1)  # the sum of the first feature over time
+    model = _build("lstm_regressor", policy, input_dim=2, hidden_dim=16, num_layers=1)
+    assert model(x).dtype == "float32"
+    history = model.fit(x, y, batch_size=16, epochs=40, verbose=0).history
+    assert history["loss"][-1] < 0.2 * history["loss"][0]
+
+
+def test_xla_compiles_the_step_and_matches_the_plain_step():
+    x, y = _cycle_batch()
+    arguments = dict(vocabulary_size=VOCABULARY, hidden_dim=16, num_layers=2)
+    weights = []
+    for jit_compile in (False, True):
+        lm = _build("lstm_lm", "float32", jit_compile=jit_compile, **arguments)
+        lm.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+        assert lm.jit_compile is jit_compile
+        weights.append(lm.get_weights())
+    for plain, compiled in zip(*weights, strict=True):
+        np.testing.assert_allclose(compiled, plain, rtol=1e-4, atol=1e-5)
