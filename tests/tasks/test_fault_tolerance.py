@@ -13,17 +13,14 @@ import numpy as np
 import pytest
 
 from tasks.language_modeling import load_run
+from tests.tasks.word_corpus import random_word_corpus
 
 EPOCHS = 3
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    rng = np.random.default_rng(1)
-    words = [f"w{index}" for index in range(40)]
-    path = tmp_path_factory.mktemp("corpus") / "words.txt"
-    path.write_text(" ".join(rng.choice(words, size=24_000)) + "\n")
-    return path
+    return random_word_corpus(tmp_path_factory.mktemp("corpus"), 24_000, seed=1)
 
 
 def _command(corpus, output):

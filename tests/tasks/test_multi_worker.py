@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from tasks.language_modeling import load_run
+from tests.tasks.word_corpus import random_word_corpus
 
 # Word level, 2 streams of 8 tokens per global batch; 1 replica per worker.
 TRAINING = [
@@ -23,11 +24,7 @@ TRAINING = [
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    rng = np.random.default_rng(0)
-    words = [f"w{index}" for index in range(40)]
-    path = tmp_path_factory.mktemp("corpus") / "words.txt"
-    path.write_text(" ".join(rng.choice(words, size=1200)) + "\n")
-    return path
+    return random_word_corpus(tmp_path_factory.mktemp("corpus"), 1200, seed=0)
 
 
 def _free_ports(count):
