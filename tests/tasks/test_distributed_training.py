@@ -167,3 +167,16 @@ def test_cli_refuses_stateful_training_on_two_replicas_before_training(
     assert status == 2
     assert "cannot train on 2 replicas" in capsys.readouterr().err
     assert not (tmp_path / "run").exists()  # refused before anything was written
+
+
+def test_mixed_float16_trains_on_two_replicas_with_loss_scaling():
+    """Loss scaling (LossScaleOptimizer) and clipping after the sum together."""
+    strategy = _two_replicas()
+    with training.precision("mixed_float16"), strategy.scope():
+        model = _build(CASES["lm_recipe_global_clipnorm"][0])
+        training.compile_for_training(model, strategy)
+    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    x, y = _batch(CASES["lm_recipe_global_clipnorm"][0])
+    history = model.fit(x, y, batch_size=BATCH, epochs=3, verbose=0).history
+    assert np.isfinite(history["gradient_norm"]).all()
+    assert history["loss"][-1] < history["loss"][0]

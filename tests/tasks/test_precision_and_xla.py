@@ -51,6 +51,14 @@ def test_language_model_trains_in_mixed_precision(policy, record_result):
     record_result(f"{policy}: cycle LM loss {first:.4f} -> {last:.4f}")
     assert history["loss"][-1] < 0.1  # from ln(12) = 2.48
     assert np.isfinite(history["gradient_norm"]).all()
+    # Generation (padded prompts, a mask) runs in the model's precision too.
+    prompts = [[3, 4, 5], [7, 8]]
+    continued = lm.generate(prompts, 8, sampler="greedy")  # 5 new tokens per row
+    expected = [
+        [(prompt[0] + step) % VOCABULARY for step in range(len(prompt) + 5)]
+        for prompt in prompts
+    ]
+    assert [list(row) for row in continued] == expected
 
 
 @pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])

@@ -23,9 +23,15 @@ class RecurrentDecoder:
         self.model = model
         self.sampler = sampler
         # Non-stateful drivers over the model's own cells (shared weights), so a
-        # stateful training model can still decode any batch size.
+        # stateful training model can still decode any batch size; with the model
+        # layers' dtype policy (mixed precision), whatever the global policy is now.
         self.readers = [
-            Recurrent(layer.cell, return_sequences=True, return_state=True)
+            Recurrent(
+                layer.cell,
+                return_sequences=True,
+                return_state=True,
+                dtype=layer.dtype_policy,
+            )
             for layer in model.recurrent_layers
         ]
         self.trace_count = 0

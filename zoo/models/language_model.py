@@ -312,7 +312,9 @@ class LanguageModel(TaskModel):
         stop_token_ids=None,
         **sampler_options,
     ):
-        """Continues `prompt` to `max_length` tokens (prompt included).
+        """Continues `prompt` to `max_length` tokens (prompt included). In a batch,
+        `max_length` counts the longest prompt, and every row gets the same number
+        of new tokens.
 
         `prompt`: text (with a vocabulary), a list of token ids, or a batch of them
         (lists of ids, or texts). The prompt is read once; every new token is one
