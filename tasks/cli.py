@@ -73,6 +73,19 @@ def _evaluate(arguments) -> int:
     return 0
 
 
+def _export(arguments) -> int:
+    from tasks import language_modeling
+    from tasks.export import export_language_model
+
+    lm = language_modeling.load_run(arguments.run_dir)
+    path = export_language_model(lm, arguments.out_dir)
+    print(
+        f"SavedModel written to {path} (signatures: serving_default, score, step, "
+        "generate)"
+    )
+    return 0
+
+
 def _given(**options) -> dict:
     """The options the user set (argparse leaves the others None)."""
     return {key: value for key, value in options.items() if value is not None}
@@ -160,6 +173,13 @@ def make_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("run_dir")
     evaluate.add_argument("--data", required=True)
     evaluate.set_defaults(run=_evaluate)
+
+    export = verbs.add_parser(
+        "export", help="a run's model as a TensorFlow SavedModel that serves raw text"
+    )
+    export.add_argument("run_dir")
+    export.add_argument("out_dir", help="the SavedModel goes to OUT_DIR/1/")
+    export.set_defaults(run=_export)
     return parser
 
 
