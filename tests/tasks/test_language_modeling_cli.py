@@ -1,4 +1,4 @@
-"""`rnn-zoo train / generate / evaluate` on a tiny corpus, through the installed
+"""`rnn-zoo train / generate / evaluate / export` on a tiny corpus, through the
 console script, and the errors it gives before any training starts."""
 
 import csv
@@ -8,6 +8,9 @@ import shutil
 import subprocess
 
 import pytest
+import tensorflow as tf
+
+from tasks.language_modeling import load_run
 
 TINY = ["--level", "char", "--batch-size", "2", "--sequence-length", "10"]
 SMALL_MODEL = ["--hidden-dim", "8"]
@@ -93,6 +96,23 @@ def test_generate_and_evaluate_use_the_run_folder(run_dir, corpus):
     assert result.returncode == 0, result.stderr[-3000:]
     perplexity = float(result.stdout.strip().split()[-1])
     assert math.isfinite(perplexity) and 1.0 < perplexity < 30
+
+
+def test_export_writes_a_versioned_saved_model_of_the_run(run_dir, tmp_path):
+    result = _run("export", run_dir, tmp_path / "served")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "served" / "1" / "saved_model.pb").is_file()
+    served = tf.saved_model.load(str(tmp_path / "served" / "1"))
+    text = served.signatures["generate"](
+        prompt=tf.constant(["to be"]),
+        max_length=tf.constant(17),
+        temperature=tf.constant(0.0),
+        seed=tf.constant(0),
+    )["text"]
+    expected = load_run(run_dir).generate("to be", 17, sampler="greedy")
+    assert text.numpy()[0].decode() == expected
+    again = _run("export", run_dir, tmp_path / "served")
+    assert again.returncode == 2 and "already exists" in again.stderr
 
 
 def test_unknown_characters_in_a_prompt_are_named(run_dir):
