@@ -78,6 +78,11 @@ class LanguageModelServer(tf.Module):
     def __init__(self, lm: LanguageModel):
         super().__init__()
         self.model = _serving_copy(lm)
+        # The raw tf.Variables, tracked on the module itself as Keras's own
+        # ExportArchive does: through the Keras model alone, session-based loaders
+        # (TF Serving, `saved_model_cli run`) fail with "Could not find variable"
+        # (keras#20095).
+        self.tf_variables = [variable.value for variable in self.model.variables]
         vocabulary = lm.vocabulary
         self.separator = " " if vocabulary.level == "word" else ""
         self.word_level = vocabulary.level == "word"

@@ -138,6 +138,24 @@ def test_saved_model_cli_lists_the_signatures(exported):
         assert f"inputs['{argument}']" in shown.stdout
 
 
+def test_a_session_loader_serves_it_as_tf_serving_would(trained, exported):
+    """`saved_model_cli run` loads the SavedModel into a TF1 session, as TF
+    Serving's C++ loader does (not tf.saved_model.load)."""
+    ran = subprocess.run(
+        [
+            shutil.which("saved_model_cli"), "run", "--dir", str(exported),
+            "--tag_set", "serve", "--signature_def", "score",
+            "--input_exprs", 'text=["abcdefgh"]',
+        ],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    printed = ran.stdout.split("Result for output key perplexity:")[1].split()[0]
+    expected = np.exp(-_keras_scores(trained, "abcdefgh").mean())
+    np.testing.assert_allclose(float(printed.strip("[]")), expected, rtol=1e-5)
+
+
 def test_the_graph_holds_no_cudnn_op(exported):
     saved_model = saved_model_pb2.SavedModel()
     saved_model.ParseFromString((exported / "saved_model.pb").read_bytes())

@@ -1,5 +1,5 @@
 """`rnn-zoo train / generate / evaluate / export` on a tiny corpus, through the
-console script, and the errors it gives before any training starts."""
+installed console script, and the errors it gives before any training starts."""
 
 import csv
 import json
