@@ -213,3 +213,29 @@ def test_bad_input_gets_a_clear_error_or_a_defined_result(exported):
 def test_export_refuses_an_existing_version_folder(trained, exported):
     with pytest.raises(ValueError, match="already exists"):
         export_language_model(trained, exported.parent)
+
+
+def test_word_level_tied_model_with_unknown_token(tmp_path):
+    """Words split on whitespace, unknown words map to <unk>, and the tied output
+    layer (the embedding transposed) serves the same numbers."""
+    vocabulary = Vocabulary(
+        ["the", "cat", "sat", "on", "mat", "<unk>"], level="word", unknown_token="<unk>"
+    )
+    keras.utils.set_random_seed(1)
+    lm = zoo.build(
+        "gru_lm", vocabulary=vocabulary, hidden_dim=8, num_layers=1, tie_weights=True
+    )
+    served = tf.saved_model.load(str(export_language_model(lm, tmp_path / "words")))
+    text = "the  cat sat\non the dog"  # "dog" is unknown; any whitespace splits
+    scores = served.signatures["score"](text=tf.constant([text]))
+    np.testing.assert_allclose(
+        scores["log_probs"].numpy()[0], _keras_scores(lm, text), atol=1e-5
+    )
+    generated = served.signatures["generate"](
+        prompt=tf.constant(["the cat", "mat"]),
+        max_length=tf.constant(6),
+        temperature=tf.constant(0.0),
+        seed=tf.constant(0),
+    )["text"]
+    expected = lm.generate(["the cat", "mat"], 6, sampler="greedy")
+    assert [t.decode() for t in generated.numpy()] == expected
