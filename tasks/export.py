@@ -32,6 +32,10 @@ from zoo.models import LanguageModel
 
 VERSION = "1"
 
+# What Python's str.split() (and so Vocabulary.split) splits words on; RE2's \s and
+# tf.strings.split take ASCII whitespace only.
+PYTHON_WHITESPACE = r"[\t-\r\x{1c}-\x{1f}\x{85}\p{Z}]+"
+
 
 def export_language_model(lm: LanguageModel, out_dir) -> Path:
     """Writes `lm` as a SavedModel under out_dir/1/ and returns that folder."""
@@ -124,7 +128,7 @@ class LanguageModelServer(tf.Module):
     def _encode(self, text):
         """string [B] -> ragged int32 ids [B, (T)]; unknown symbols -> error."""
         pieces = (
-            tf.strings.split(text)
+            tf.strings.split(tf.strings.regex_replace(text, PYTHON_WHITESPACE, " "))
             if self.word_level
             else tf.strings.unicode_split(text, "UTF-8")
         )
@@ -202,7 +206,11 @@ class LanguageModelServer(tf.Module):
     def generate(self, prompt, max_length, temperature, seed):
         ids = self._encode(prompt)
         lengths = tf.cast(ids.row_lengths(), tf.int32)
-        longest = tf.reduce_max(lengths)
+        some_prompt = tf.debugging.assert_positive(
+            tf.size(lengths), message="generate needs at least one prompt."
+        )
+        with tf.control_dependencies([some_prompt]):
+            longest = tf.reduce_max(lengths)
         checks = [
             tf.debugging.assert_positive(
                 tf.reduce_min(lengths), message="Every prompt needs at least one token."
@@ -221,17 +229,21 @@ class LanguageModelServer(tf.Module):
             max_length = tf.identity(max_length)
             # Left-pad, as LanguageModel.generate: every prompt ends at column P-1.
             padded = tf.reverse(tf.reverse(ids, axis=[1]).to_tensor(), axis=[1])
-        mask = tf.sequence_mask(lengths, longest)[:, ::-1]  # (B, P), False on padding
+            mask = tf.sequence_mask(lengths, longest)[:, ::-1]  # (B, P), False: pad
         states = self._read(padded[:, :-1], mask[:, :-1])
         new_tokens = max_length - longest
 
         def sample(logits, index):
-            greedy = tf.argmax(logits, axis=-1, output_type=tf.int32)
-            scaled = logits / tf.maximum(temperature, 1e-6)
-            drawn = tf.random.stateless_categorical(
-                scaled, 1, seed=tf.stack([seed, index]), dtype=tf.int32
-            )[:, 0]
-            return tf.where(temperature > 0.0, drawn, greedy)
+            def drawn():
+                seeds = tf.stack([seed, index])
+                return tf.random.stateless_categorical(
+                    logits / temperature, 1, seed=seeds, dtype=tf.int32
+                )[:, 0]
+
+            def greedy():
+                return tf.argmax(logits, axis=-1, output_type=tf.int32)
+
+            return tf.cond(temperature > 0.0, drawn, greedy)
 
         def body(index, token, states, generated):
             logits, states = self._one_step(token, states)
@@ -250,11 +262,8 @@ class LanguageModelServer(tf.Module):
         )
         continuation = tf.transpose(generated.stack())  # (B, new_tokens)
         prompt_text = self._decode(ids)
-        continuation_text = self._decode(continuation)
-        separator = tf.where(
-            tf.strings.length(continuation_text) > 0, self.separator, ""
-        )
-        return {"text": prompt_text + separator + continuation_text}
+        continuation_text = self._decode(continuation)  # at least one token
+        return {"text": prompt_text + self.separator + continuation_text}
 
     def _read(self, prompt_but_last, mask):
         """Flat states after every prompt token but the last (padding masked)."""

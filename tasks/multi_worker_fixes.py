@@ -28,11 +28,19 @@ def _reduce_per_replica(values, strategy, reduction):
     ):
         return tree.map_structure(
             lambda value: strategy.reduce(
-                "MEAN", value, axis=None if value.shape.rank == 0 else 0
+                "MEAN", value, axis=None if _rank(value, strategy) == 0 else 0
             ),
             values,
         )
     return _keras_reduce_per_replica(values, strategy, reduction)
+
+
+def _rank(value, strategy) -> int:
+    """The rank of a tensor, or of one replica's part of a PerReplica value (with
+    several replicas per worker)."""
+    if isinstance(value, tf.distribute.DistributedValues):
+        value = strategy.experimental_local_results(value)[0]
+    return value.shape.rank
 
 
 def _maybe_symbolic_build(self, iterator=None, data_batch=None):

@@ -90,8 +90,43 @@ def test_one_and_two_replicas_make_the_same_clipped_update(case):
     for update_one, update_two in zip(one, two, strict=True):
         np.testing.assert_allclose(update_two, update_one, atol=1e-6, rtol=0)
     np.testing.assert_allclose(norm_two, norm_one, rtol=1e-5)
-    # The clip was active: the whole batch's gradient is beyond every bound above.
-    assert norm_one > 0.1
+    # The clip was active: the update differs from the unclipped SGD(1.0) step.
+    unclipped, _ = _one_step(
+        tf.distribute.get_strategy(),
+        arguments,
+        lambda: keras.optimizers.SGD(1.0),
+        weights,
+    )
+    difference = max(np.abs(a - b).max() for a, b in zip(one, unclipped, strict=True))
+    assert difference > 1e-3
+
+
+def test_global_clipnorm_bounds_the_two_replica_update_exactly():
+    """No embedding (sparse rows) here: the update's norm is lr x the bound."""
+    arguments, make_optimizer = CASES["regressor_user_global_clipnorm"]
+    weights = _initial_weights(arguments)
+    update, norm = _one_step(_two_replicas(), arguments, make_optimizer, weights)
+    assert norm > 0.05
+    update_norm = np.sqrt(sum((u.astype("float64") ** 2).sum() for u in update))
+    np.testing.assert_allclose(update_norm, 1.0 * 0.05, rtol=1e-5)
+
+
+def test_compiling_again_with_the_same_optimizer_clips_once():
+    arguments, make_optimizer = CASES["regressor_user_global_clipnorm"]
+    weights = _initial_weights(arguments)
+    optimizer = make_optimizer()
+
+    def compile_twice(model, optimizer):
+        model.compile(optimizer=optimizer)
+        model.compile(optimizer=optimizer)
+
+    once, _ = _one_step(_two_replicas(), arguments, lambda: optimizer, weights)
+    twice, norm = _one_step(
+        _two_replicas(), arguments, make_optimizer, weights, compile_twice
+    )
+    for a, b in zip(once, twice, strict=True):
+        np.testing.assert_allclose(b, a, atol=1e-6, rtol=0)
+    assert norm > 0.05  # the norm reaches the metric of the second compile
 
 
 def test_gradient_norm_is_the_whole_batch_gradient_norm_before_clipping():

@@ -183,6 +183,8 @@ def test_bad_input_gets_a_clear_error_or_a_defined_result(exported):
         score(text=tf.constant([1, 2]))
     with pytest.raises(tf.errors.InvalidArgumentError, match="at least one token"):
         call_generate(["abc", ""])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least one prompt"):
+        call_generate(tf.zeros([0], tf.string))
     with pytest.raises(tf.errors.InvalidArgumentError, match="must exceed the longest"):
         call_generate(["abcdefgh"], max_length=5)
     with pytest.raises(tf.errors.InvalidArgumentError, match="must exceed the longest"):
@@ -195,11 +197,12 @@ def test_bad_input_gets_a_clear_error_or_a_defined_result(exported):
     assert empty["lengths"].numpy().tolist() == [0]
     assert np.isnan(empty["perplexity"].numpy()[0])
     # Sampling is seeded: the same seed, the same text.
-    first, again = (
-        call_generate(["ab"], 20, temperature=1.0, seed=7)["text"].numpy().tolist()
-        for _ in range(2)
+    # (A high temperature: the trained model is nearly certain of its text.)
+    first, again, other = (
+        call_generate(["ab"], 20, temperature=5.0, seed=seed)["text"].numpy().tolist()
+        for seed in (7, 7, 8)
     )
-    assert first == again
+    assert first == again and other != first
 
 
 def test_export_refuses_an_existing_version_folder(trained, exported):
@@ -218,7 +221,8 @@ def test_word_level_tied_model_with_unknown_token(tmp_path):
         "gru_lm", vocabulary=vocabulary, hidden_dim=8, num_layers=1, tie_weights=True
     )
     served = tf.saved_model.load(str(export_language_model(lm, tmp_path / "words")))
-    text = "the  cat sat\non the dog"  # "dog" is unknown; any whitespace splits
+    # "dog" is unknown; words split on whatever Python's str.split() splits on.
+    text = "the  cat sat\non\u00a0the\u3000dog"
     scores = served.signatures["score"](text=tf.constant([text]))
     np.testing.assert_allclose(
         scores["log_probs"].numpy()[0], _keras_scores(lm, text), atol=1e-5
@@ -231,3 +235,11 @@ def test_word_level_tied_model_with_unknown_token(tmp_path):
     )["text"]
     expected = lm.generate(["the cat", "mat"], 6, sampler="greedy")
     assert [t.decode() for t in generated.numpy()] == expected
+    one_word = served.signatures["generate"](  # nothing to read before the loop
+        prompt=tf.constant(["mat", "cat"]),
+        max_length=tf.constant(4),
+        temperature=tf.constant(0.0),
+        seed=tf.constant(0),
+    )["text"]
+    expected = lm.generate(["mat", "cat"], 4, sampler="greedy")
+    assert [t.decode() for t in one_word.numpy()] == expected

@@ -12,11 +12,15 @@ optimizer instance (keras is pinned to 3.15.x in setup.py;
 tests/tasks/test_distributed_training.py pins the behaviour on real strategies).
 TensorFlow only: JAX's optimizers see the whole batch's gradient and have no
 cross-replica sum to move.
+
+The norm is Keras's (`global_norm`, the one `global_clipnorm` uses), as
+`tf.clip_by_global_norm` and Zaremba et al.'s PTB code compute it: an embedding's
+sparse gradient (IndexedSlices) counts each looked-up row separately, without first
+adding up the rows of a token that occurs several times in the batch.
 """
 
 import keras
-from keras import ops
-from keras.src.optimizers.base_optimizer import BaseOptimizer
+from keras.src.optimizers.base_optimizer import BaseOptimizer, global_norm
 
 
 @keras.saving.register_keras_serializable(package="rnn_zoo")
@@ -35,11 +39,6 @@ class GradientNorm(keras.metrics.Mean):
         super().update_state(norm)
 
 
-def global_norm(grads) -> "keras.KerasTensor":
-    """sqrt(sum of squares) over every gradient."""
-    return ops.sqrt(sum(ops.sum(ops.square(g)) for g in grads if g is not None))
-
-
 def clip_after_aggregation(optimizer, gradient_norm: GradientNorm):
     """Makes a TensorFlow-backend `optimizer` (or the inner optimizer of a
     `LossScaleOptimizer`) clip the replicas' summed gradient, and record its
@@ -47,6 +46,9 @@ def clip_after_aggregation(optimizer, gradient_norm: GradientNorm):
     Keras computes."""
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         optimizer = optimizer.inner_optimizer
+    # Compiling again with the same optimizer re-wraps Keras's own methods, once.
+    optimizer.__dict__.pop("_clip_gradients", None)
+    optimizer.__dict__.pop("_all_reduce_sum_gradients", None)
     sum_across_replicas = optimizer._all_reduce_sum_gradients
 
     def sum_then_clip(grads_and_vars):

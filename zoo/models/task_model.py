@@ -25,13 +25,14 @@ class TaskModel(keras.Model):
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
         gradient_norm = None
         if keras.backend.backend() == "tensorflow":
-            metrics = list(metrics or [])
-            gradient_norm = next(
-                (m for m in metrics if isinstance(m, GradientNorm)), None
-            )
-            if gradient_norm is None:  # a reloaded compile config already has one
-                gradient_norm = GradientNorm()
-                metrics.append(gradient_norm)
+            gradient_norm = GradientNorm()
+            if not isinstance(metrics, dict):  # per-output metrics: not logged
+                metrics = list(metrics or [])
+                reloaded = [m for m in metrics if isinstance(m, GradientNorm)]
+                if reloaded:  # from a saved compile config
+                    gradient_norm = reloaded[0]
+                else:
+                    metrics.append(gradient_norm)
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
         if gradient_norm is not None:
             clip_after_aggregation(self.optimizer, gradient_norm)

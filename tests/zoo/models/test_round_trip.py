@@ -1,5 +1,5 @@
 """.keras save and load round-trips every registered model and preset exactly: the
-same outputs, the same configuration, and a compiled model that trains on."""
+same outputs, the same configuration, and a compiled model."""
 
 import keras
 import numpy as np
