@@ -204,14 +204,18 @@ def test_cli_refuses_stateful_training_on_two_replicas_before_training(
     assert not (tmp_path / "run").exists()  # refused before anything was written
 
 
-def test_mixed_float16_trains_on_two_replicas_with_loss_scaling():
-    """Loss scaling (LossScaleOptimizer) and clipping after the sum together."""
+def test_mixed_bfloat16_trains_on_two_replicas_and_float16_is_refused():
     strategy = _two_replicas()
-    with training.precision("mixed_float16"), strategy.scope():
-        model = _build(CASES["lm_recipe_global_clipnorm"][0])
+    arguments = CASES["lm_recipe_global_clipnorm"][0]
+    with training.precision("mixed_bfloat16"), strategy.scope():
+        model = _build(arguments)
         training.compile_for_training(model, strategy)
-    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
-    x, y = _batch(CASES["lm_recipe_global_clipnorm"][0])
+    x, y = _batch(arguments)
     history = model.fit(x, y, batch_size=BATCH, epochs=3, verbose=0).history
     assert np.isfinite(history["gradient_norm"]).all()
     assert history["loss"][-1] < history["loss"][0]
+    # float16's loss scaling checks one replica's share for overflow: refused.
+    with training.precision("mixed_float16"), strategy.scope():
+        model = _build(arguments)
+        with pytest.raises(ValueError, match="mixed_float16 cannot train on 2"):
+            training.compile_for_training(model, strategy)

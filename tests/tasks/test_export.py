@@ -227,19 +227,13 @@ def test_word_level_tied_model_with_unknown_token(tmp_path):
     np.testing.assert_allclose(
         scores["log_probs"].numpy()[0], _keras_scores(lm, text), atol=1e-5
     )
-    generated = served.signatures["generate"](
-        prompt=tf.constant(["the cat", "mat"]),
-        max_length=tf.constant(6),
-        temperature=tf.constant(0.0),
-        seed=tf.constant(0),
-    )["text"]
-    expected = lm.generate(["the cat", "mat"], 6, sampler="greedy")
-    assert [t.decode() for t in generated.numpy()] == expected
-    one_word = served.signatures["generate"](  # nothing to read before the loop
-        prompt=tf.constant(["mat", "cat"]),
-        max_length=tf.constant(4),
-        temperature=tf.constant(0.0),
-        seed=tf.constant(0),
-    )["text"]
-    expected = lm.generate(["mat", "cat"], 4, sampler="greedy")
-    assert [t.decode() for t in one_word.numpy()] == expected
+    # The second batch has one-token prompts: nothing to read before the loop.
+    for prompts, max_length in ((["the cat", "mat"], 6), (["mat", "cat"], 4)):
+        generated = served.signatures["generate"](
+            prompt=tf.constant(prompts),
+            max_length=tf.constant(max_length),
+            temperature=tf.constant(0.0),
+            seed=tf.constant(0),
+        )["text"]
+        expected = lm.generate(prompts, max_length, sampler="greedy")
+        assert [t.decode() for t in generated.numpy()] == expected
