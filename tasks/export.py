@@ -16,9 +16,11 @@ Signatures of a language model (any batch size, any length):
   longest prompt included, as `LanguageModel.generate`), `temperature` (float32; 0 is
   greedy) and `seed` (int32) -> `text` (string [B], prompt and continuation).
 
-Symbols outside the vocabulary map to its unknown token, or stop the call with an
-error naming the problem when it has none; so do an empty prompt, a prompt that
-leaves no room under `max_length`, and a negative temperature. The graph is traced
+Text is split as `Vocabulary.split` splits it (characters, or words on whatever
+Python's `str.split()` splits on). Symbols outside the vocabulary map to its unknown
+token, or stop the call with an error naming the problem when it has none; so do an
+empty prompt or prompt batch, a prompt that leaves no room under `max_length`, and a
+negative temperature. The graph is traced
 with `use_cudnn=False`, so it serves on a CPU whichever device trained the model
 (../shared/PITFALLS.md 11).
 """

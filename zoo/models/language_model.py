@@ -238,7 +238,7 @@ class LanguageModel(TaskModel):
 
     def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
         """With no arguments: the recipe's optimizer with global-norm clipping,
-        cross-entropy on logits, and `default_metrics()`."""
+        cross-entropy on logits, and perplexity."""
         if optimizer is None:
             clipnorm = self.global_clipnorm
             if clipnorm is not None:
@@ -250,14 +250,10 @@ class LanguageModel(TaskModel):
         if loss is None:
             loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         if metrics is None:
-            metrics = self.default_metrics()
+            from keras_hub.metrics import Perplexity
+
+            metrics = [Perplexity(from_logits=True, name="perplexity")]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
-
-    def default_metrics(self) -> list[keras.metrics.Metric]:
-        """The metrics `compile()` reports by default: perplexity."""
-        from keras_hub.metrics import Perplexity
-
-        return [Perplexity(from_logits=True, name="perplexity")]
 
     @property
     def learning_rate_scale(self) -> int:

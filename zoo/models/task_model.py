@@ -49,10 +49,6 @@ class TaskModel(keras.Model):
         if self.built:
             self.optimizer.build(self.trainable_variables)
 
-    def default_metrics(self) -> list[keras.metrics.Metric]:
-        """The metrics `compile()` reports besides the loss (none by default)."""
-        return []
-
 
 def float32_outputs(outputs):
     """`outputs` as float32 when the global dtype policy computes in 16 bits, so
