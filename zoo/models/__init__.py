@@ -3,5 +3,11 @@
 from zoo.models import language_model_presets
 from zoo.models.language_model import LanguageModel
 from zoo.models.sequence_regressor import SequenceRegressor
+from zoo.models.text_classifier import TextClassifier
 
-__all__ = ["LanguageModel", "SequenceRegressor", "language_model_presets"]
+__all__ = [
+    "LanguageModel",
+    "SequenceRegressor",
+    "TextClassifier",
+    "language_model_presets",
+]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.models import LanguageModel, SequenceRegressor
+from zoo.models import LanguageModel, SequenceRegressor, TextClassifier
 
 SMALL = {"hidden_dim": 8}
 
@@ -20,6 +20,11 @@ def _small_model_and_inputs(name):
         model = zoo.build(name, vocabulary_size=20, embedding_dim=8, **SMALL)
         batch = model.batch_size if model.stateful else 4  # stateful: fixed batch
         return model, rng.integers(0, 20, size=(batch, 7)).astype("int32")
+    if issubclass(spec.cls, TextClassifier):
+        model = zoo.build(name, vocabulary_size=20, **SMALL)
+        ids = rng.integers(1, 20, size=(4, 7)).astype("int32")
+        ids[1, 4:] = 0  # right padding
+        return model, ids
     assert issubclass(spec.cls, SequenceRegressor), f"no inputs for {name}"
     model = zoo.build(name, input_dim=3, **SMALL)
     return model, rng.normal(size=(4, 7, 3)).astype("float32")
