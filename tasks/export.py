@@ -29,6 +29,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from zoo.generation.decoder import state_sizes
 from zoo.layers import Recurrent
 from zoo.models import LanguageModel
 
@@ -73,11 +74,6 @@ def _serving_copy(lm: LanguageModel) -> LanguageModel:
     return copy
 
 
-def _state_sizes(cell) -> list[int]:
-    sizes = cell.state_size
-    return list(sizes) if isinstance(sizes, (list, tuple)) else [sizes]
-
-
 class LanguageModelServer(tf.Module):
     """The signatures of an exported language model (see the module docstring)."""
 
@@ -117,7 +113,7 @@ class LanguageModelServer(tf.Module):
         self.state_sizes = [
             size
             for layer in self.model.recurrent_layers
-            for size in _state_sizes(layer.cell)
+            for size in state_sizes(layer.cell)
         ]
         step_signature = [tf.TensorSpec([None], tf.int32, name="token_ids")] + [
             tf.TensorSpec([None, size], tf.float32, name=f"state_{index}")
@@ -187,7 +183,7 @@ class LanguageModelServer(tf.Module):
         x = self.model.embedding(token_ids)  # (B, E)
         new_states, offset = [], 0
         for reader in self.readers:
-            count = len(_state_sizes(reader.cell))
+            count = len(state_sizes(reader.cell))
             x, layer_states = reader.cell(x, flat_states[offset : offset + count])
             new_states += [tf.cast(s, tf.float32) for s in layer_states]
             offset += count

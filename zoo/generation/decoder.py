@@ -85,7 +85,7 @@ class RecurrentDecoder:
         batch_size, length = prompt_but_last.shape
         if length == 0:
             return [
-                [ops.zeros((batch_size, size)) for size in _sizes(reader.cell)]
+                [ops.zeros((batch_size, size)) for size in state_sizes(reader.cell)]
                 for reader in self.readers
             ]
         mask = prompt_mask[:, :length]
@@ -110,6 +110,7 @@ class RecurrentDecoder:
         return logits, new_states  # (B, V)
 
 
-def _sizes(cell) -> list[int]:
+def state_sizes(cell) -> list[int]:
+    """The sizes of a cell's states, as a list even for a single state."""
     size = cell.state_size
     return list(size) if isinstance(size, (list, tuple)) else [size]
