@@ -21,8 +21,11 @@ setup(
         "keras-hub>=0.32,<0.33",
         # TensorBoard logs of training runs (and keras-tuner needs it, PITFALLS 16).
         "tensorboard>=2.21,<2.22",
-        # Learning-curve plots.
+        # Learning-curve and confusion-matrix plots.
         "matplotlib>=3.8,<4",
+        # Classification metrics (macro F1, per-class table, confusion matrix) and
+        # stratified splits and folds.
+        "scikit-learn>=1.5,<2",
         # Corpora as TFDS datasets (tasks/data/tfds_corpora.py); TFDS 4.9.10 imports
         # importlib_resources without declaring it (tensorflow/datasets#11212).
         "tensorflow-datasets>=4.9.10,<4.10",
@@ -35,6 +38,13 @@ setup(
             "jax>=0.4.30,<0.11",
         ],
     },
-    package_data={"tasks.data": ["corpora/*.txt", "corpora/SOURCE.md"]},
+    package_data={
+        "tasks.data": [
+            "corpora/*.txt",
+            "corpora/SOURCE.md",
+            "sentiment_sentences/*.txt",
+            "sentiment_sentences/SOURCE.md",
+        ]
+    },
     entry_points={"console_scripts": ["rnn-zoo=tasks.cli:main"]},
 )

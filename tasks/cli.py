@@ -16,13 +16,88 @@ def _list_models(_arguments) -> int:
     return 0
 
 
+# Options that only one kind of model takes (argparse dest -> flag).
+LANGUAGE_MODEL_OPTIONS = {
+    "preset": "--preset",
+    "level": "--level",
+    "sequence_length": "--sequence-length",
+    "stateless": "--stateless",
+}
+CLASSIFIER_OPTIONS = {
+    "valid_data": "--valid-data",
+    "test_data": "--test-data",
+    "text_column": "--text-column",
+    "label_column": "--label-column",
+    "max_tokens": "--max-tokens",
+    "max_length": "--max-length",
+    "pooling": "--pooling",
+    "patience": "--patience",
+}
+
+
 def _train(arguments) -> int:
+    import zoo
+    from zoo.models import TextClassifier
+
+    if issubclass(zoo.get(arguments.model).cls, TextClassifier):
+        _refuse(arguments, LANGUAGE_MODEL_OPTIONS, "a text classifier")
+        return _train_classifier(arguments)
+    _refuse(arguments, CLASSIFIER_OPTIONS, "a language model")
+    return _train_language_model(arguments)
+
+
+def _refuse(arguments, options: dict, kind: str) -> None:
+    """Rejects options the model does not take, before anything is loaded."""
+    given = [
+        flag
+        for dest, flag in options.items()
+        if getattr(arguments, dest) not in (None, False)
+    ]
+    if given:
+        raise ValueError(
+            f"{', '.join(given)} do(es) not apply to {arguments.model!r}, {kind}."
+        )
+
+
+def _train_classifier(arguments) -> int:
+    from tasks import text_classification
+
+    options = _given(
+        epochs=arguments.epochs,
+        batch_size=arguments.batch_size,
+        hidden_dim=arguments.hidden_dim,
+        learning_rate=arguments.learning_rate,
+        max_tokens=arguments.max_tokens,
+        max_length=arguments.max_length,
+        pooling=arguments.pooling,
+        text_column=_column(arguments.text_column),
+        label_column=_column(arguments.label_column),
+    )
+    text_classification.train(
+        arguments.model,
+        data=arguments.data,
+        valid_data=arguments.valid_data,
+        test_data=arguments.test_data,
+        output=arguments.output or f"runs/{arguments.model}",
+        resume=arguments.resume,
+        strategy=arguments.strategy,
+        precision=arguments.precision,
+        jit_compile=arguments.jit,
+        seed=arguments.seed,
+        patience=None if arguments.patience == 0 else arguments.patience or 3,
+        **options,
+    )
+    return 0
+
+
+def _train_language_model(arguments) -> int:
     from tasks import language_modeling
 
     overrides = _given(
         batch_size=arguments.batch_size,
         sequence_length=arguments.sequence_length,
         hidden_dim=arguments.hidden_dim,
+        learning_rate=arguments.learning_rate,
     )
     language_modeling.train(
         arguments.model,
@@ -66,23 +141,60 @@ def _generate(arguments) -> int:
 
 
 def _evaluate(arguments) -> int:
-    from tasks import language_modeling
+    from tasks import language_modeling, runs, text_classification
+    from zoo.models import TextClassifier
 
+    model = runs.load_model(arguments.run_dir)
+    if isinstance(model, TextClassifier):
+        report = text_classification.evaluate(
+            arguments.run_dir,
+            arguments.data,
+            _column(arguments.text_column),
+            _column(arguments.label_column),
+        )
+        text_classification.print_report(report)
+        print(f"written: {arguments.run_dir}/evaluation.json, confusion_matrix.png")
+        return 0
+    if arguments.data is None:
+        raise ValueError("evaluate needs --data for a language model.")
     perplexity = language_modeling.evaluate(arguments.run_dir, arguments.data)
     print(f"perplexity: {perplexity:.2f}")
     return 0
 
 
-def _export(arguments) -> int:
-    from tasks import language_modeling
-    from tasks.export import export_language_model
+def _predict(arguments) -> int:
+    import numpy as np
 
-    lm = language_modeling.load_run(arguments.run_dir)
-    path = export_language_model(lm, arguments.out_dir)
-    print(
-        f"SavedModel written to {path} (signatures: serving_default, score, step, "
-        "generate)"
-    )
+    from tasks import text_classification
+
+    classifier = text_classification.load_run(arguments.run_dir)
+    texts = arguments.texts
+    if texts == ["-"]:
+        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    probabilities = classifier.predict_proba(texts)
+    for text, row in zip(texts, probabilities, strict=True):
+        best = int(np.argmax(row))
+        scores = "  ".join(
+            f"{name}={p:.3f}" for name, p in zip(classifier.labels, row, strict=True)
+        )
+        print(f"{classifier.labels[best]}\t{scores}\t{text}")
+    return 0
+
+
+def _export(arguments) -> int:
+    from tasks import runs
+    from tasks.export import export_language_model
+    from tasks.export_classifier import export_text_classifier
+    from zoo.models import TextClassifier
+
+    model = runs.load_model(arguments.run_dir)
+    if isinstance(model, TextClassifier):
+        path = export_text_classifier(model, arguments.out_dir)
+        signatures = "serving_default, classify"
+    else:
+        path = export_language_model(model, arguments.out_dir)
+        signatures = "serving_default, score, step, generate"
+    print(f"SavedModel written to {path} (signatures: {signatures})")
     return 0
 
 
@@ -91,10 +203,22 @@ def _given(**options) -> dict:
     return {key: value for key, value in options.items() if value is not None}
 
 
+def _column(text: str | None) -> str | int | None:
+    """A table column: a name, or a position (digits) in a file without header."""
+    return int(text) if text is not None and text.isdigit() else text
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text}")
     return value
 
 
@@ -107,14 +231,21 @@ def make_parser() -> argparse.ArgumentParser:
         "list", help="list every registered model and preset"
     ).set_defaults(run=_list_models)
 
-    train = verbs.add_parser("train", help="train a language model")
-    train.add_argument("model", help="a registered language model, e.g. lstm_lm")
+    train = verbs.add_parser("train", help="train a language model or a classifier")
+    train.add_argument(
+        "model", help="a registered model, e.g. lstm_lm or bilstm_classifier"
+    )
     train.add_argument(
         "--data",
-        help="a text file, a PTB-layout folder or tfds:NAME, a TensorFlow Datasets "
-        "text dataset such as tfds:local_text_corpus/tiny_shakespeare (offline) or "
-        "tfds:tiny_shakespeare (downloads) (default: Tiny Shakespeare, shipped with "
-        "rnn-zoo)",
+        help="language models: a text file, a PTB-layout folder or tfds:NAME, a "
+        "TensorFlow Datasets text dataset such as "
+        "tfds:local_text_corpus/tiny_shakespeare (offline) or tfds:tiny_shakespeare "
+        "(downloads) (default: Tiny Shakespeare, shipped with rnn-zoo). "
+        "Classifiers: a CSV/TSV file, a folder with a sub-folder of .txt files per "
+        "class, or tfds:NAME such as tfds:imdb_reviews, tfds:glue/sst2, "
+        "tfds:ag_news_subset (download) or tfds:local_labelled_texts/"
+        "sentiment_sentences (offline) (default: the UCI sentiment sentences, "
+        "shipped with rnn-zoo)",
     )
     train.add_argument("--preset", help="a registered preset, e.g. lstm_lm_ptb_small")
     train.add_argument("--epochs", type=_positive_int)
@@ -126,6 +257,38 @@ def make_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=_positive_int)
     train.add_argument("--sequence-length", type=_positive_int)
     train.add_argument("--hidden-dim", type=_positive_int)
+    train.add_argument("--learning-rate", type=float)
+    classifier = train.add_argument_group("classifiers")
+    classifier.add_argument(
+        "--valid-data", help="validation file or folder (default: 10%% of --data)"
+    )
+    classifier.add_argument(
+        "--test-data", help="test file or folder (default: 10%% of --data)"
+    )
+    classifier.add_argument(
+        "--text-column",
+        help="the text column's name (header row) or position from 0 (no header) "
+        "(default: text)",
+    )
+    classifier.add_argument(
+        "--label-column",
+        help="the label column's name or position, as --text-column (default: label)",
+    )
+    classifier.add_argument(
+        "--max-tokens",
+        type=_positive_int,
+        help="vocabulary size: the most frequent training words (default: 20000)",
+    )
+    classifier.add_argument(
+        "--max-length", type=_positive_int, help="tokens kept of a text (default: all)"
+    )
+    classifier.add_argument("--pooling", choices=["last", "mean", "max", "attention"])
+    classifier.add_argument(
+        "--patience",
+        type=_non_negative_int,
+        help="stop after this many epochs without a better validation accuracy, "
+        "keeping the best weights; 0: never stop early (default: 3)",
+    )
     train.add_argument(
         "--strategy",
         default="default",
@@ -169,10 +332,26 @@ def make_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int)
     generate.set_defaults(run=_generate)
 
-    evaluate = verbs.add_parser("evaluate", help="perplexity of a run's model on data")
+    evaluate = verbs.add_parser(
+        "evaluate",
+        help="a language model's perplexity on --data, or a classifier's accuracy, "
+        "macro F1, per-class table and confusion matrix (on --data, default: the "
+        "run's test split)",
+    )
     evaluate.add_argument("run_dir")
-    evaluate.add_argument("--data", required=True)
+    evaluate.add_argument("--data")
+    evaluate.add_argument("--text-column", help="classifiers (default: the run's)")
+    evaluate.add_argument("--label-column", help="classifiers (default: the run's)")
     evaluate.set_defaults(run=_evaluate)
+
+    predict = verbs.add_parser(
+        "predict", help="a classifier's label and class probabilities for texts"
+    )
+    predict.add_argument("run_dir")
+    predict.add_argument(
+        "texts", nargs="+", help="texts to classify; - reads one per line from stdin"
+    )
+    predict.set_defaults(run=_predict)
 
     export = verbs.add_parser(
         "export", help="a run's model as a TensorFlow SavedModel that serves raw text"

@@ -29,15 +29,12 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from tasks.export_text import TextEncoder
 from zoo.generation.decoder import state_sizes
 from zoo.layers import Recurrent
 from zoo.models import LanguageModel
 
 VERSION = "1"
-
-# What Python's str.split() (and so Vocabulary.split) splits words on; RE2's \s and
-# tf.strings.split take ASCII whitespace only.
-PYTHON_WHITESPACE = r"[\t-\r\x{1c}-\x{1f}\x{85}\p{Z}]+"
 
 
 def export_language_model(lm: LanguageModel, out_dir) -> Path:
@@ -47,9 +44,7 @@ def export_language_model(lm: LanguageModel, out_dir) -> Path:
             "Only a language model with a vocabulary can be exported for raw text; "
             f"{lm.name!r} has none."
         )
-    path = Path(out_dir) / VERSION
-    if path.exists():
-        raise ValueError(f"{str(path)!r} already exists; choose another OUT_DIR.")
+    path = version_folder(out_dir)
     server = LanguageModelServer(lm)
     tf.saved_model.save(
         server,
@@ -64,13 +59,28 @@ def export_language_model(lm: LanguageModel, out_dir) -> Path:
     return path
 
 
+def version_folder(out_dir) -> Path:
+    """OUT_DIR/1, which must not exist yet (TF Serving's layout: a folder per
+    model version)."""
+    path = Path(out_dir) / VERSION
+    if path.exists():
+        raise ValueError(f"{str(path)!r} already exists; choose another OUT_DIR.")
+    return path
+
+
+def no_cudnn(layers) -> None:
+    """Makes `layers` (zoo `Recurrent`s) trace the plain loop, which serves on any
+    device (../shared/PITFALLS.md 11)."""
+    for layer in layers:
+        layer.use_cudnn = False
+
+
 def _serving_copy(lm: LanguageModel) -> LanguageModel:
     """The same weights in a stateless model (any batch size) that never takes the
     cuDNN kernel."""
     copy = LanguageModel.from_config({**lm.get_config(), "stateful": False})
     copy.set_weights(lm.get_weights())
-    for layer in copy.recurrent_layers:
-        layer.use_cudnn = False
+    no_cudnn(copy.recurrent_layers)
     return copy
 
 
@@ -85,21 +95,8 @@ class LanguageModelServer(tf.Module):
         # (TF Serving, `saved_model_cli run`) fail with "Could not find variable"
         # (keras#20095).
         self.tf_variables = [variable.value for variable in self.model.variables]
-        vocabulary = lm.vocabulary
-        self.separator = " " if vocabulary.level == "word" else ""
-        self.word_level = vocabulary.level == "word"
-        self.tokens = tf.constant(vocabulary.tokens)
-        unknown = (
-            vocabulary.tokens.index(vocabulary.unknown_token)
-            if vocabulary.unknown_token is not None
-            else -1
-        )
-        self.table = tf.lookup.StaticHashTable(
-            tf.lookup.KeyValueTensorInitializer(
-                self.tokens, tf.range(len(vocabulary.tokens), dtype=tf.int64)
-            ),
-            default_value=unknown,
-        )
+        self.text = TextEncoder(lm.vocabulary)
+        self.separator = self.text.separator
         self.readers = [
             Recurrent(
                 layer.cell,
@@ -121,35 +118,11 @@ class LanguageModelServer(tf.Module):
         ]
         self.step = tf.function(self._step, input_signature=step_signature)
 
-    # === Text ===
-
-    def _encode(self, text):
-        """string [B] -> ragged int32 ids [B, (T)]; unknown symbols -> error."""
-        pieces = (
-            tf.strings.split(tf.strings.regex_replace(text, PYTHON_WHITESPACE, " "))
-            if self.word_level
-            else tf.strings.unicode_split(text, "UTF-8")
-        )
-        ids = tf.ragged.map_flat_values(self.table.lookup, pieces)
-        known = tf.debugging.assert_non_negative(
-            ids.flat_values,
-            message="The text holds symbols outside the model's vocabulary, which "
-            "has no unknown token.",
-        )
-        with tf.control_dependencies([known]):
-            return ids.with_flat_values(tf.cast(ids.flat_values, tf.int32))
-
-    def _decode(self, ids):
-        """int32 [B, L] (dense or ragged) -> string [B]."""
-        return tf.strings.reduce_join(
-            tf.gather(self.tokens, ids), axis=-1, separator=self.separator
-        )
-
     # === Signatures ===
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="text")])
     def score(self, text):
-        ids = self._encode(text)
+        ids = self.text.encode(text)
         lengths = tf.maximum(ids.row_lengths() - 1, 0)  # scored tokens per row
         dense = ids.to_tensor()  # (B, T), right-padded with 0
 
@@ -202,7 +175,7 @@ class LanguageModelServer(tf.Module):
         ]
     )
     def generate(self, prompt, max_length, temperature, seed):
-        ids = self._encode(prompt)
+        ids = self.text.encode(prompt)
         lengths = tf.cast(ids.row_lengths(), tf.int32)
         some_prompt = tf.debugging.assert_positive(
             tf.size(lengths), message="generate needs at least one prompt."
@@ -259,8 +232,8 @@ class LanguageModelServer(tf.Module):
             ),
         )
         continuation = tf.transpose(generated.stack())  # (B, new_tokens)
-        prompt_text = self._decode(ids)
-        continuation_text = self._decode(continuation)  # at least one token
+        prompt_text = self.text.decode(ids)
+        continuation_text = self.text.decode(continuation)  # at least one token
         return {"text": prompt_text + self.separator + continuation_text}
 
     def _read(self, prompt_but_last, mask):

@@ -1,20 +1,16 @@
 """Language modelling end to end: corpus -> truncated-BPTT fit -> test perplexity,
 a sample, and a saved model in one run folder.
 
-A run folder holds `model.keras` (vocabulary inside its config), `vocabulary.json`,
-`checkpoints/epoch_NN.keras` (one per epoch), `backup/` (Keras's
-BackupAndRestore: an interrupted run resumes from its last finished epoch with
-`resume=True`, and a finished one trains on to a larger `epochs`), `history.csv`,
-`learning_curve.png` and TensorBoard `logs/`.
+The run folder (`tasks.runs`) also holds `vocabulary.json`, `learning_curve.png`
+and `results.json` (test perplexity and the sample).
 """
 
-import json
 from pathlib import Path
 
 import keras
 
 import zoo
-from tasks import training
+from tasks import runs, training
 from tasks.data.batching import tbptt_windows
 from tasks.data.corpus import load_corpus, shipped_corpus_path
 from tasks.plots import plot_learning_curve
@@ -58,14 +54,7 @@ def train(
     and the dropout masks (`keras.utils.set_random_seed`). Every check on the
     arguments and the data runs before the model is built.
     """
-    output = Path(output)
-    backup = output / "backup"
-    if backup.exists() and not resume:
-        raise ValueError(
-            f"{str(output)!r} already holds a run; pass resume=True (--resume) to "
-            "continue it from its last finished epoch, or choose another output "
-            "folder."
-        )
+    output = runs.prepare_output(output, resume)
     distribution = training.get_strategy(strategy)
     preset = _resolve_preset(model, preset, data)
     if data is None:
@@ -88,11 +77,8 @@ def train(
     }
     epochs = epochs or lm.epochs
 
-    output.mkdir(parents=True, exist_ok=True)
-    (output / "checkpoints").mkdir(exist_ok=True)
-    _write_json(output / "vocabulary.json", corpus.vocabulary.get_config())
-    _write_json(
-        output / "run.json",
+    runs.make_run_folder(
+        output,
         {
             "model": name,
             "data": str(data),
@@ -105,16 +91,8 @@ def train(
             "seed": seed,
         },
     )
-    callbacks = [
-        *lm.recipe_callbacks(),
-        # Kept after the run ends, so `resume` also extends a finished run.
-        keras.callbacks.BackupAndRestore(str(backup), delete_checkpoint=False),
-        keras.callbacks.ModelCheckpoint(
-            str(output / "checkpoints" / "epoch_{epoch:02d}.keras")
-        ),
-        keras.callbacks.CSVLogger(str(output / "history.csv"), append=resume),
-        keras.callbacks.TensorBoard(str(output / "logs")),
-    ]
+    runs.write_json(output / "vocabulary.json", corpus.vocabulary.get_config())
+    callbacks = [*lm.recipe_callbacks(), *runs.run_callbacks(output, resume)]
     (train_x, train_y), validation = windows["train"], windows["valid"]
     lm.fit(
         train_x,
@@ -135,7 +113,7 @@ def train(
         prompt, len(corpus.test[:8]) + sample_length, sampler="top_k", k=5, seed=0
     )
     print(f"sample:\n{sample}")
-    _write_json(
+    runs.write_json(
         output / "results.json",
         {"test_perplexity": test_perplexity, "epochs": epochs, "sample": sample},
     )
@@ -152,13 +130,13 @@ def evaluate_windows(lm: LanguageModel, inputs, targets) -> float:
 
 
 def load_run(run_dir) -> LanguageModel:
-    """The trained model of a run folder."""
-    path = Path(run_dir) / "model.keras"
-    if not path.is_file():
+    """The trained language model of a run folder."""
+    lm = runs.load_model(run_dir)
+    if not isinstance(lm, LanguageModel):
         raise ValueError(
-            f"{str(run_dir)!r} is not a finished run folder: it has no model.keras."
+            f"{str(run_dir)!r} holds a {type(lm).__name__}, not a language model."
         )
-    return keras.models.load_model(path)
+    return lm
 
 
 def evaluate(run_dir, data) -> float:
@@ -190,7 +168,3 @@ def _resolve_preset(model: str, preset: str | None, data) -> str | None:
     if data is None and model == "lstm_lm":
         return DEFAULT_PRESET
     return None
-
-
-def _write_json(path: Path, value) -> None:
-    path.write_text(json.dumps(value, indent=1), encoding="utf-8")

@@ -7,24 +7,41 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (after choosing the file backend)
+from sklearn.metrics import ConfusionMatrixDisplay  # noqa: E402
 
 
-def plot_learning_curve(history_csv, png) -> Path:
-    """Training and validation perplexity per epoch, from a Keras CSVLogger file."""
+def plot_learning_curve(
+    history_csv, png, metric: str = "perplexity", log_scale: bool = True
+) -> Path:
+    """Training and validation `metric` per epoch, from a Keras CSVLogger file."""
     with open(history_csv, newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     epochs = [int(row["epoch"]) + 1 for row in rows]
     figure, axes = plt.subplots(figsize=(6, 4))
-    for key, label in (("perplexity", "train"), ("val_perplexity", "validation")):
+    for key, label in ((metric, "train"), (f"val_{metric}", "validation")):
         if rows and key in rows[0]:
             axes.plot(
                 epochs, [float(row[key]) for row in rows], marker="o", label=label
             )
     axes.set_xlabel("epoch")
-    axes.set_ylabel("perplexity")
-    axes.set_yscale("log")
+    axes.set_ylabel(metric)
+    if log_scale:
+        axes.set_yscale("log")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend()
+    figure.tight_layout()
+    figure.savefig(png, dpi=100)
+    plt.close(figure)
+    return Path(png)
+
+
+def plot_confusion_matrix(matrix, label_names: list[str], png) -> Path:
+    """A confusion matrix (rows: true class, columns: predicted) with its counts."""
+    size = max(4.0, 0.6 * len(label_names) + 2)
+    figure, axes = plt.subplots(figsize=(size, size))
+    ConfusionMatrixDisplay(matrix, display_labels=label_names).plot(
+        ax=axes, cmap="Blues", colorbar=False, xticks_rotation="vertical"
+    )
     figure.tight_layout()
     figure.savefig(png, dpi=100)
     plt.close(figure)

@@ -96,8 +96,11 @@ def read_folders(path) -> LabelledTexts:
 
 
 def label_names(labels: list[str]) -> list[str]:
-    """The classes of the training labels, sorted; at least two."""
-    names = sorted(set(labels))
+    """The classes of the training labels, sorted (as numbers when every label is
+    an integer: "2" before "10"); at least two."""
+    names = set(labels)
+    numeric = all(name.lstrip("-").isdigit() for name in names)
+    names = sorted(names, key=int if numeric else None)
     if len(names) < 2:
         raise ValueError(
             f"The training data has one class only ({names[0]!r}); a classifier "

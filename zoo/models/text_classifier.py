@@ -5,6 +5,7 @@ import keras
 import numpy as np
 
 from zoo.cells import get_cell
+from zoo.data.length_buckets import LengthBuckets
 from zoo.layers import Recurrent
 from zoo.layers.pooling import POOLINGS, SequencePooling
 from zoo.models.task_model import TaskModel, float32_outputs
@@ -29,7 +30,8 @@ class TextClassifier(TaskModel):
     never changes a prediction. With a `vocabulary` (a `zoo.vocabulary.Vocabulary`,
     saved with the model) token ids are the vocabulary's ids plus 1, and `encode`,
     `predict_proba` and `predict_labels` take raw strings; `labels` names the
-    classes.
+    classes. A text longer than `max_length` tokens is cut to its first
+    `max_length`; an empty text (no token) is refused.
 
     Args:
         vocabulary_size: ids the embedding takes, padding included (default:
@@ -45,6 +47,7 @@ class TextClassifier(TaskModel):
         dropout: rate before the output layer. recurrent_dropout: in every cell.
         multi_label: sigmoid outputs and binary cross-entropy.
         vocabulary, labels: text in, label names out.
+        max_length: tokens kept of a text (default: all).
         cell_options: further keyword arguments of every cell.
         learning_rate, global_clipnorm: `compile()`'s Adam.
     """
@@ -64,6 +67,7 @@ class TextClassifier(TaskModel):
         multi_label: bool = False,
         vocabulary=None,
         labels=None,
+        max_length: int | None = None,
         cell_options: dict | None = None,
         learning_rate: float = 1e-3,
         global_clipnorm: float | None = 5.0,
@@ -85,6 +89,8 @@ class TextClassifier(TaskModel):
             raise ValueError(
                 f"{len(labels)} labels for num_classes={num_classes}; they must match."
             )
+        if max_length is not None and max_length < 1:
+            raise ValueError(f"max_length must be positive; got {max_length}.")
         if pooling not in ("last", *POOLINGS):
             raise ValueError(
                 f"pooling must be one of {('last', *POOLINGS)}; got {pooling!r}."
@@ -140,6 +146,7 @@ class TextClassifier(TaskModel):
         self.multi_label = multi_label
         self.vocabulary = vocabulary
         self.labels = labels
+        self.max_length = max_length
         self.cell_options = dict(cell_options or {})
         self.learning_rate = learning_rate
         self.global_clipnorm = global_clipnorm
@@ -167,26 +174,45 @@ class TextClassifier(TaskModel):
 
     # === Text ===
 
-    def encode(self, texts) -> np.ndarray:
-        """Texts -> token ids (B, T), right-padded with 0."""
+    def token_ids(self, texts) -> list[list[int]]:
+        """Texts -> the model's token ids of each (vocabulary ids + 1, at most
+        `max_length`); empty texts are refused."""
         if self.vocabulary is None:
             raise ValueError(
                 f"Model {self.name!r} has no vocabulary: pass token ids, or build it "
                 "with vocabulary=zoo.vocabulary.Vocabulary(...)."
             )
-        rows = [[i + 1 for i in self.vocabulary.encode(text)] for text in texts]
+        if isinstance(texts, str):
+            raise ValueError(f"Expected a list of texts; got one string {texts!r}.")
+        rows = [
+            [i + 1 for i in self.vocabulary.encode(text)][: self.max_length]
+            for text in texts
+        ]
+        empty = [index for index, row in enumerate(rows) if not row]
+        if empty:
+            raise ValueError(
+                f"Text(s) at position {', '.join(map(str, empty[:10]))} have no "
+                "tokens; an empty text cannot be classified."
+            )
+        return rows
+
+    def encode(self, texts) -> np.ndarray:
+        """Texts -> token ids (B, T), right-padded with 0."""
+        rows = self.token_ids(texts)
         ids = np.zeros((len(rows), max(map(len, rows), default=0)), dtype="int32")
         for index, row in enumerate(rows):
             ids[index, : len(row)] = row
         return ids
 
-    def predict_proba(self, texts) -> np.ndarray:
-        """Texts -> class probabilities (B, num_classes)."""
-        return self.predict(self.encode(texts), verbose=0)
+    def predict_proba(self, texts, batch_size: int = 32, verbose=0) -> np.ndarray:
+        """Texts -> class probabilities (B, num_classes), predicted in batches of
+        similar length (`zoo.data.length_buckets`)."""
+        batches = LengthBuckets(self.token_ids(texts), batch_size=batch_size)
+        return batches.in_input_order(self.predict(batches, verbose=verbose))
 
-    def predict_labels(self, texts) -> list:
+    def predict_labels(self, texts, batch_size: int = 32) -> list:
         """Texts -> the most probable label name (or index) of each."""
-        best = np.argmax(self.predict_proba(texts), axis=-1)
+        best = np.argmax(self.predict_proba(texts, batch_size), axis=-1)
         return [self.labels[i] if self.labels else int(i) for i in best]
 
     def get_config(self):
@@ -205,6 +231,7 @@ class TextClassifier(TaskModel):
             "multi_label": self.multi_label,
             "vocabulary": self.vocabulary.get_config() if self.vocabulary else None,
             "labels": self.labels,
+            "max_length": self.max_length,
             "cell_options": self.cell_options,
             "learning_rate": self.learning_rate,
             "global_clipnorm": self.global_clipnorm,

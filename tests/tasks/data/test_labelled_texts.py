@@ -65,3 +65,8 @@ def test_clear_errors_before_training(tmp_path):
         read_table(tmp_path / "missing.csv")
     with pytest.raises(ValueError, match="no class folders"):
         read_folders(tmp_path)
+
+
+def test_integer_labels_sort_as_numbers():
+    assert label_names(["10", "2", "1", "2"]) == ["1", "2", "10"]
+    assert label_names(["b", "10", "2"]) == ["10", "2", "b"]

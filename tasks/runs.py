@@ -1,0 +1,65 @@
+"""The run folder every task trains into, and the callbacks that fill it.
+
+A run folder holds `model.keras`, `run.json` (what was asked), `checkpoints/
+epoch_NN.keras` (one per epoch), `backup/` (Keras's BackupAndRestore: an
+interrupted run resumes from its last finished epoch with `resume=True`, and a
+finished one trains on to a larger `epochs`), `history.csv` and TensorBoard `logs/`.
+"""
+
+import json
+from pathlib import Path
+
+import keras
+
+
+def prepare_output(output, resume: bool) -> Path:
+    """The run folder `output`; refuses to start over a run unless resuming.
+    Checks only (the folder is made by `make_run_folder`)."""
+    output = Path(output)
+    if (output / "backup").exists() and not resume:
+        raise ValueError(
+            f"{str(output)!r} already holds a run; pass resume=True (--resume) to "
+            "continue it from its last finished epoch, or choose another output "
+            "folder."
+        )
+    return output
+
+
+def make_run_folder(output: Path, run: dict) -> None:
+    """Creates the folder and writes `run.json`."""
+    (output / "checkpoints").mkdir(parents=True, exist_ok=True)
+    write_json(output / "run.json", run)
+
+
+def run_callbacks(output: Path, resume: bool) -> list:
+    """Backup (resume), a checkpoint per epoch, the CSV history and TensorBoard."""
+    return [
+        # Kept after the run ends, so `resume` also extends a finished run.
+        keras.callbacks.BackupAndRestore(
+            str(output / "backup"), delete_checkpoint=False
+        ),
+        keras.callbacks.ModelCheckpoint(
+            str(output / "checkpoints" / "epoch_{epoch:02d}.keras")
+        ),
+        keras.callbacks.CSVLogger(str(output / "history.csv"), append=resume),
+        keras.callbacks.TensorBoard(str(output / "logs")),
+    ]
+
+
+def load_model(run_dir) -> keras.Model:
+    """The trained model of a run folder."""
+    path = Path(run_dir) / "model.keras"
+    if not path.is_file():
+        raise ValueError(
+            f"{str(run_dir)!r} is not a finished run folder: it has no model.keras."
+        )
+    return keras.models.load_model(path)
+
+
+def read_run(run_dir) -> dict:
+    """The `run.json` of a run folder."""
+    return json.loads((Path(run_dir) / "run.json").read_text(encoding="utf-8"))
+
+
+def write_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, indent=1), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Batching for zoo models (backend-agnostic `keras.utils.PyDataset`s)."""
