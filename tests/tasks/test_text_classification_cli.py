@@ -28,15 +28,21 @@ def _run(*arguments, **options):
 
 
 def _keyword_order_texts(count, rng):
-    """ "before" when "Alpha" comes before "omega" among 4 to 12 filler words, with
-    capitals and punctuation for the standardiser; the words alone do not tell."""
+    """Label "before" when alpha comes before omega among 4 to 12 filler words. The
+    keywords' capitals and punctuation (for the standardiser) are drawn apart from
+    the label, so only the order tells the classes apart."""
+
+    def decorated(word):
+        case = rng.choice([str.lower, str.upper, str.title])
+        return case(word) + rng.choice(["", ",", "!", "."])
+
     rows = []
     for _ in range(count):
         words = list(rng.choice(FILLERS, size=rng.integers(4, 13)))
         first, second = sorted(rng.choice(len(words) + 2, size=2, replace=False))
         before = bool(rng.integers(2))
-        words.insert(first, "Alpha," if before else "OMEGA!")
-        words.insert(second, "omega." if before else "alpha")
+        words.insert(first, decorated("alpha" if before else "omega"))
+        words.insert(second, decorated("omega" if before else "alpha"))
         rows.append((" ".join(words), "before" if before else "after"))
     return rows
 
