@@ -2,6 +2,8 @@
 tests/conftest.py): a batch gives the same update on one replica and on two, with
 every kind of clipping active, and the logged gradient norm is the whole batch's."""
 
+import json
+
 import keras
 import numpy as np
 import pytest
@@ -31,6 +33,11 @@ CASES = {
         dict(name="lstm_regressor", input_dim=3),
         lambda: keras.optimizers.SGD(1.0, global_clipnorm=0.05),
     ),
+    # Right-padded token ids through a masked bidirectional classifier.
+    "classifier_recipe_global_clipnorm": (
+        dict(name="bilstm_classifier", global_clipnorm=0.01, pooling="mean"),
+        None,
+    ),
 }
 
 
@@ -39,6 +46,10 @@ def _batch(arguments):
     if arguments["name"].endswith("_lm"):
         tokens = rng.integers(0, VOCABULARY, size=(BATCH, TIME + 1))
         return tokens[:, :-1], tokens[:, 1:]
+    if arguments["name"].endswith("_classifier"):
+        tokens = rng.integers(1, VOCABULARY, size=(BATCH, TIME))
+        tokens[np.arange(TIME) >= rng.integers(1, TIME + 1, size=(BATCH, 1))] = 0
+        return tokens, rng.integers(0, 2, size=BATCH)
     x = rng.normal(size=(BATCH, TIME, arguments["input_dim"])).astype("float32")
     return x, rng.normal(size=(BATCH, 1)).astype("float32")
 
@@ -46,7 +57,7 @@ def _batch(arguments):
 def _build(arguments):
     arguments = dict(arguments)
     name = arguments.pop("name")
-    if name.endswith("_lm"):
+    if name.endswith(("_lm", "_classifier")):
         arguments |= dict(vocabulary_size=VOCABULARY, hidden_dim=8, num_layers=1)
     else:
         arguments |= dict(hidden_dim=8, num_layers=1)
@@ -219,3 +230,24 @@ def test_mixed_bfloat16_trains_on_two_replicas_and_float16_is_refused():
         model = _build(arguments)
         with pytest.raises(ValueError, match="mixed_float16 cannot train on 2"):
             training.compile_for_training(model, strategy)
+
+
+def test_a_classifier_trains_end_to_end_on_two_replicas(tmp_path):
+    """Length-bucketed batches of changing width through MirroredStrategy."""
+    from tasks import text_classification
+
+    rows = "".join(
+        f"{'very ' * (i % 7)}good film\tpositive\n{'so ' * (i % 5)}bad film\tnegative\n"
+        for i in range(60)
+    )
+    (tmp_path / "data.tsv").write_text("text\tlabel\n" + rows)
+    folder = text_classification.train(
+        "gru_classifier", data=tmp_path / "data.tsv", epochs=2, batch_size=8,
+        output=tmp_path / "run", strategy="mirrored", hidden_dim=8, seed=0,
+    )  # fmt: skip
+    run = json.loads((folder / "run.json").read_text())
+    assert run["replicas"] == 2
+    history = (folder / "history.csv").read_text().splitlines()
+    assert len(history) == 3  # header and two epochs
+    evaluation = json.loads((folder / "evaluation.json").read_text())
+    assert evaluation["examples"] == 12
