@@ -39,6 +39,7 @@ def train(
     jit_compile: bool = False,
     seed: int | None = None,
     max_tokens: int = 20000,
+    holdout: float = 0.1,
     patience: int | None = 3,
     **overrides,
 ) -> Path:
@@ -48,7 +49,8 @@ def train(
     ...). `data` is a CSV/TSV file, a folder of class folders or `tfds:NAME`
     (default: the UCI sentiment sentences shipped with rnn-zoo); `valid_data`
     and `test_data` are files or folders for those splits, which are otherwise
-    cut from the training data (`tasks.data.labelled_splits`). The vocabulary
+    cut from the training data, `holdout` of it each
+    (`tasks.data.labelled_splits`). The vocabulary
     keeps the `max_tokens` most frequent training words. Training stops when
     validation accuracy has not improved for `patience` epochs (None: never) and
     keeps the best epoch's weights. `strategy`, `precision`, `jit_compile` and
@@ -69,6 +71,7 @@ def train(
         "test_data": None if test_data is None else str(test_data),
         "text_column": text_column,
         "label_column": label_column,
+        "holdout": holdout,
     }
     splits = load_splits(**data_options)
     vocabulary = Vocabulary.from_texts(splits.train.texts, max_tokens=max_tokens)
@@ -159,7 +162,8 @@ def evaluate(run_dir, data=None, text_column=None, label_column=None) -> dict:
     text_column = run["text_column"] if text_column is None else text_column
     label_column = run["label_column"] if label_column is None else label_column
     if data is None:
-        options = {k: run[k] for k in ("data", "valid_data", "test_data")}
+        keys = ("data", "valid_data", "test_data", "holdout")
+        options = {k: run[k] for k in keys}
         test = load_splits(
             **options, text_column=text_column, label_column=label_column
         ).test
