@@ -53,6 +53,7 @@ def _train(model, folder, log, arguments, **data) -> dict:
             hidden_dim=arguments.hidden_dim,
             embedding_dim=arguments.embedding_dim,
             dropout=arguments.dropout,
+            embedding_dropout=arguments.embedding_dropout,
             pooling=arguments.pooling,
             learning_rate=arguments.learning_rate,
             **data,
@@ -122,6 +123,7 @@ def main() -> None:
     parser.add_argument("--hidden-dim", type=int, default=128)
     parser.add_argument("--embedding-dim", type=int, default=128)
     parser.add_argument("--dropout", type=float, default=0.5)
+    parser.add_argument("--embedding-dropout", type=float, default=0.0)
     parser.add_argument("--pooling", default="max")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)

@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from tasks.text_classification import load_run
 
@@ -181,6 +182,28 @@ def test_exported_classify_serves_the_models_probabilities(run_dir, tmp_path):
     np.testing.assert_allclose(served["probabilities"], expected, atol=1e-6)
     assert served["label"] == classifier.predict_labels(texts)
     assert served["label_names"] == [["after", "before"]] * len(texts)
+
+    # A TF1 session loader, as TF Serving's, serves the same numbers.
+    ran = subprocess.run(
+        [
+            shutil.which("saved_model_cli"), "run", "--dir",
+            str(tmp_path / "served" / "1"), "--tag_set", "serve",
+            "--signature_def", "classify", "--input_exprs", f"text={texts[:1]}",
+        ],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    printed = ran.stdout.split("Result for output key probabilities:")[1]
+    numbers = [float(x) for x in printed.split("]]")[0].strip("[ \n").split()]
+    np.testing.assert_allclose(numbers, expected[0], atol=1e-6)
+
+    classify = tf.saved_model.load(str(tmp_path / "served" / "1")).signatures[
+        "classify"
+    ]
+    for bad, message in (([""], "at least one token"), ([], "at least one text")):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+            classify(text=tf.constant(bad, tf.string))
 
 
 def test_resume_trains_on_from_the_last_epoch(keyword_files, tmp_path):

@@ -19,7 +19,9 @@ class TextClassifier(TaskModel):
     bidirectional) -> pooling -> dropout -> softmax (sigmoid when multi-label).
 
     ```
-    x_t = E[w_t]                   (B, T, embedding_dim); id 0 is padding, masked
+    x_t = E[w_t] z_t               (B, T, embedding_dim); id 0 is padding, masked;
+                                   z_t ~ Bernoulli(1 - embedding_dropout) / (1 - rate)
+                                   in training: whole words dropped
     h = Recurrent_L(...Recurrent_1(x))          (B, T, H), or (B, T, 2H) bidirectional
     s = pool(h)                                 (B, H): the last real step, the mean,
                                                 the max, or attention over the steps
@@ -45,6 +47,8 @@ class TextClassifier(TaskModel):
         bidirectional: wrap every recurrent layer in `keras.layers.Bidirectional`.
         pooling: "last", "mean", "max" or "attention".
         dropout: rate before the output layer. recurrent_dropout: in every cell.
+        embedding_dropout: the rate at which whole words (their embedding vectors)
+            are dropped in training.
         multi_label: sigmoid outputs and binary cross-entropy.
         vocabulary, labels: text in, label names out.
         max_length: tokens kept of a text (default: all).
@@ -64,6 +68,7 @@ class TextClassifier(TaskModel):
         pooling: str = "last",
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
+        embedding_dropout: float = 0.0,
         multi_label: bool = False,
         vocabulary=None,
         labels=None,
@@ -121,6 +126,10 @@ class TextClassifier(TaskModel):
         # === Functional model ===
         token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         x = embedding(token_ids)  # (B, T, E), masked where token_ids == 0
+        if embedding_dropout:
+            x = keras.layers.Dropout(
+                embedding_dropout, noise_shape=(None, None, 1), name="word_dropout"
+            )(x)
         for layer in recurrent_layers:
             x = layer(x)  # (B, T, H) or (B, H) after the last with "last" pooling
         if pooling != "last":
@@ -143,6 +152,7 @@ class TextClassifier(TaskModel):
         self.pooling = pooling
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.embedding_dropout = embedding_dropout
         self.multi_label = multi_label
         self.vocabulary = vocabulary
         self.labels = labels
@@ -228,6 +238,7 @@ class TextClassifier(TaskModel):
             "pooling": self.pooling,
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
+            "embedding_dropout": self.embedding_dropout,
             "multi_label": self.multi_label,
             "vocabulary": self.vocabulary.get_config() if self.vocabulary else None,
             "labels": self.labels,

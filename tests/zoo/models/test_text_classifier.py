@@ -114,3 +114,17 @@ def test_bad_arguments_are_named():
         TextClassifier(vocabulary_size=5, num_classes=2, labels=["a", "b", "c"])
     with pytest.raises(ValueError, match="has no vocabulary"):
         TextClassifier(vocabulary_size=5).encode(["text"])
+
+
+def test_word_dropout_drops_whole_words_in_training_only():
+    model = zoo.build(
+        "lstm_classifier", vocabulary_size=10, hidden_dim=4, embedding_dropout=0.5
+    )
+    word_dropout = model.get_layer("word_dropout")
+    vectors = np.ones((64, 20, 6), dtype="float32")
+    dropped = np.asarray(word_dropout(vectors, training=True))
+    kept = dropped.any(axis=-1)  # (64, 20): which words survived
+    # A word keeps all its features (scaled by 1 / (1 - 0.5)) or none.
+    np.testing.assert_array_equal(dropped, 2.0 * kept[..., None] * vectors)
+    assert 0.4 < kept.mean() < 0.6
+    np.testing.assert_array_equal(word_dropout(vectors, training=False), vectors)
