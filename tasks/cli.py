@@ -75,19 +75,26 @@ def _train_classifier(arguments) -> int:
     )
     text_classification.train(
         arguments.model,
-        data=arguments.data,
         valid_data=arguments.valid_data,
         test_data=arguments.test_data,
-        output=arguments.output or f"runs/{arguments.model}",
-        resume=arguments.resume,
-        strategy=arguments.strategy,
-        precision=arguments.precision,
-        jit_compile=arguments.jit,
-        seed=arguments.seed,
         patience=None if arguments.patience == 0 else arguments.patience or 3,
+        **_run_options(arguments, f"runs/{arguments.model}"),
         **options,
     )
     return 0
+
+
+def _run_options(arguments, default_output: str) -> dict:
+    """The options every task's `train` takes from the command line."""
+    return {
+        "data": arguments.data,
+        "output": arguments.output or default_output,
+        "resume": arguments.resume,
+        "strategy": arguments.strategy,
+        "precision": arguments.precision,
+        "jit_compile": arguments.jit,
+        "seed": arguments.seed,
+    }
 
 
 def _train_language_model(arguments) -> int:
@@ -101,17 +108,11 @@ def _train_language_model(arguments) -> int:
     )
     language_modeling.train(
         arguments.model,
-        data=arguments.data,
         preset=arguments.preset,
         epochs=arguments.epochs,
-        output=arguments.output or f"runs/{arguments.preset or arguments.model}",
-        resume=arguments.resume,
         level=arguments.level,
-        strategy=arguments.strategy,
         stateless=arguments.stateless,
-        precision=arguments.precision,
-        jit_compile=arguments.jit,
-        seed=arguments.seed,
+        **_run_options(arguments, f"runs/{arguments.preset or arguments.model}"),
         **overrides,
     )
     return 0

@@ -46,16 +46,13 @@ def export_language_model(lm: LanguageModel, out_dir) -> Path:
         )
     path = version_folder(out_dir)
     server = LanguageModelServer(lm)
-    tf.saved_model.save(
-        server,
-        str(path),
-        signatures={
-            "serving_default": server.score,
-            "score": server.score,
-            "step": server.step,
-            "generate": server.generate,
-        },
-    )
+    signatures = {
+        "serving_default": server.score,
+        "score": server.score,
+        "step": server.step,
+        "generate": server.generate,
+    }
+    tf.saved_model.save(server, str(path), signatures=signatures)
     return path
 
 

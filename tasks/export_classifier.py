@@ -36,11 +36,8 @@ def export_text_classifier(classifier: TextClassifier, out_dir) -> Path:
         )
     path = version_folder(out_dir)
     server = ClassifierServer(classifier)
-    tf.saved_model.save(
-        server,
-        str(path),
-        signatures={"serving_default": server.classify, "classify": server.classify},
-    )
+    signatures = {"serving_default": server.classify, "classify": server.classify}
+    tf.saved_model.save(server, str(path), signatures=signatures)
     return path
 
 
