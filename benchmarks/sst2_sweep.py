@@ -45,7 +45,33 @@ CONFIGURATIONS = {
     "300/300, word dropout 0.1": dict(
         embedding_dim=300, hidden_dim=300, embedding_dropout=0.1
     ),
+    # Weight averaging: Adam's exponential moving average of the weights
+    # (use_ema), swapped in for every evaluation (keras.callbacks.SwapEMAWeights).
+    "base, EMA 0.999": dict(ema=0.999),
+    "300/300, EMA 0.999": dict(embedding_dim=300, hidden_dim=300, ema=0.999),
+    "300/300, EMA 0.999, seed 1": dict(
+        embedding_dim=300, hidden_dim=300, ema=0.999, seed=1
+    ),
+    "300/300, EMA 0.9995, seed 2": dict(
+        embedding_dim=300, hidden_dim=300, ema=0.9995, seed=2
+    ),
+    "gru 300/300, EMA 0.999": dict(
+        embedding_dim=300, hidden_dim=300, cell="gru", ema=0.999
+    ),
 }
+
+
+class DevAccuracy(keras.callbacks.Callback):
+    """Dev accuracy with the model's weights at the end of every epoch."""
+
+    def __init__(self, texts, ids):
+        super().__init__()
+        self.texts, self.ids, self.accuracies = texts, ids, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        probabilities = self.model.predict_proba(self.texts, 256)
+        accuracy = np.mean(np.argmax(probabilities, axis=-1) == self.ids)
+        self.accuracies.append(round(float(accuracy), 4))
 
 
 def main() -> None:
@@ -64,26 +90,42 @@ def main() -> None:
             continue
         options = {**BASE, **change}
         batch_size = options.pop("batch_size")
+        ema = options.pop("ema", None)
         keras.utils.set_random_seed(options.pop("seed", 0))
         model = zoo.build(
             options.pop("name"), vocabulary=vocabulary, labels=names, **options
         )
-        model.compile()
+        callbacks = []
+        if ema is None:
+            model.compile()
+        else:
+            model.compile(
+                optimizer=keras.optimizers.Adam(
+                    options.get("learning_rate", 1e-3),
+                    global_clipnorm=5.0,
+                    use_ema=True,
+                    ema_momentum=ema,
+                )
+            )
+            callbacks.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
         batches = LengthBuckets(
             model.token_ids(train.texts),
             label_ids(train.labels, names),
             batch_size=batch_size,
             shuffle=True,
         )
-        dev_ids = np.array(label_ids(dev.labels, names))
-        accuracies, start = [], time.perf_counter()
-        for _ in range(arguments.epochs):
-            model.fit(batches, epochs=1, verbose=0)
-            predicted = np.argmax(model.predict_proba(dev.texts, 256), axis=-1)
-            accuracies.append(round(float(np.mean(predicted == dev_ids)), 4))
+        dev_accuracy = DevAccuracy(dev.texts, np.array(label_ids(dev.labels, names)))
+        start = time.perf_counter()
+        model.fit(
+            batches,
+            epochs=arguments.epochs,
+            verbose=0,
+            callbacks=[*callbacks, dev_accuracy],
+        )
         seconds = time.perf_counter() - start
-        print(json.dumps({"configuration": title, "dev_accuracy_per_epoch": accuracies,
-                          "seconds": round(seconds)}), flush=True)  # fmt: skip
+        print(json.dumps({"configuration": title, "seconds": round(seconds),
+                          "dev_accuracy_per_epoch": dev_accuracy.accuracies}),
+              flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
