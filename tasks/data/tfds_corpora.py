@@ -63,6 +63,26 @@ class LocalTextCorpus(tfds.core.GeneratorBasedBuilder):
         yield 0, {"text": text}
 
 
+def prepare(builder: tfds.core.DatasetBuilder, name: str) -> None:
+    """`builder.download_and_prepare()`, its usual failures as clear errors."""
+    try:
+        builder.download_and_prepare()
+    except AssertionError as error:
+        if "Manual directory" not in str(error):
+            raise
+        raise ValueError(  # TFDS's way of saying a manual folder is missing
+            f"TFDS dataset {name!r} is not prepared and needs a manual directory: "
+            f"{error}"
+        ) from None
+    except OSError as error:  # requests' connection errors are OSErrors too
+        raise ValueError(
+            f"TFDS dataset {name!r} is not prepared in {builder.data_dir!r} and "
+            f"could not be downloaded ({type(error).__name__}: {error}). It needs "
+            "the network once; or prepare it on a machine that has it and point "
+            "TFDS_DATA_DIR at a copy of that folder."
+        ) from None
+
+
 def split_texts_from_tfds(data: str, data_dir=None) -> dict[str, str]:
     """The train / valid / test texts of the TFDS dataset named by `tfds:NAME`
     (every example's `text` of a split, joined by newlines)."""
@@ -79,15 +99,7 @@ def split_texts_from_tfds(data: str, data_dir=None) -> dict[str, str]:
             f"TFDS dataset {name!r} has no 'text' feature (it has "
             f"{', '.join(features)}); a language-model corpus needs one."
         )
-    try:
-        builder.download_and_prepare()
-    except AssertionError as error:
-        if "Manual directory" not in str(error):
-            raise
-        raise ValueError(  # TFDS's way of saying a manual folder is missing
-            f"TFDS dataset {name!r} is not prepared and needs a manual directory: "
-            f"{error}"
-        ) from None
+    prepare(builder, name)
     missing = [s for s in TFDS_SPLITS.values() if s not in builder.info.splits]
     if missing:
         raise ValueError(

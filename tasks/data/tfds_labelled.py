@@ -11,6 +11,7 @@ import tensorflow_datasets as tfds
 
 from tasks.data.labelled_splits import shipped_sentiment_sentences, stratified_cut
 from tasks.data.labelled_texts import LabelledTexts
+from tasks.data.tfds_corpora import prepare
 
 # Our split names -> TFDS's.
 TFDS_SPLITS = {"train": "train", "valid": "validation", "test": "test"}
@@ -65,7 +66,7 @@ def read_tfds_splits(data: str, data_dir=None) -> dict[str, LabelledTexts]:
     except tfds.core.registered.DatasetNotFoundError as error:
         raise ValueError(f"No TFDS dataset {name!r} (from {data!r}): {error}") from None
     text_key, label_key = _text_and_label(name, builder.info.features)
-    builder.download_and_prepare()
+    prepare(builder, name)
     if "train" not in builder.info.splits:
         raise ValueError(f"TFDS dataset {name!r} has no train split.")
     classes = builder.info.features[label_key]
