@@ -261,7 +261,8 @@ def make_parser() -> argparse.ArgumentParser:
     train.add_argument("--learning-rate", type=float)
     classifier = train.add_argument_group("classifiers")
     classifier.add_argument(
-        "--valid-data", help="validation file or folder (default: 10%% of --data)"
+        "--valid-data",
+        help="validation file or folder (default: 10%% of --data, after the test cut)",
     )
     classifier.add_argument(
         "--test-data", help="test file or folder (default: 10%% of --data)"
@@ -278,7 +279,8 @@ def make_parser() -> argparse.ArgumentParser:
     classifier.add_argument(
         "--max-tokens",
         type=_positive_int,
-        help="vocabulary size: the most frequent training words (default: 20000)",
+        help="vocabulary size, [UNK] included: the most frequent training words "
+        "(default: 20000)",
     )
     classifier.add_argument(
         "--max-length", type=_positive_int, help="tokens kept of a text (default: all)"

@@ -43,6 +43,8 @@ class TextEncoder(tf.Module):
         if not self.word_level:
             return tf.strings.unicode_split(text, "UTF-8")
         if self.standardize == "lower_and_split_punctuation":
+            # NUL is a space, as in Vocabulary.split: tf.strings.lower stops at it.
+            text = tf.strings.regex_replace(text, r"\x00", " ")
             text = tf.strings.lower(text, encoding="utf-8")
             text = tf.strings.regex_replace(text, PUNCTUATION, r" \1 ")
         return tf.strings.split(

@@ -54,16 +54,27 @@ def train(
     and the dropout masks (`keras.utils.set_random_seed`). Every check on the
     arguments and the data runs before the model is built.
     """
-    output = runs.prepare_output(output, resume)
-    distribution = training.get_strategy(strategy)
     preset = _resolve_preset(model, preset, data)
     if data is None:
         data = shipped_corpus_path()
     if level is None:
         level = "char" if preset in CHARACTER_PRESETS else "word"
+    name = preset or model
+    asked = {
+        "model": name,
+        "data": str(data),
+        "level": level,
+        "strategy": strategy,
+        "stateless": stateless,
+        "precision": precision,
+        "jit_compile": jit_compile,
+        "seed": seed,
+        "options": overrides,
+    }
+    output = runs.prepare_output(output, resume, asked)
+    distribution = training.get_strategy(strategy)
     corpus = load_corpus(data, level=level)
 
-    name = preset or model
     if seed is not None:
         keras.utils.set_random_seed(seed)
     with training.precision(precision), distribution.scope():
@@ -78,18 +89,7 @@ def train(
     epochs = epochs or lm.epochs
 
     runs.make_run_folder(
-        output,
-        {
-            "model": name,
-            "data": str(data),
-            "level": level,
-            "strategy": strategy,
-            "replicas": distribution.num_replicas_in_sync,
-            "stateless": stateless,
-            "precision": precision,
-            "jit_compile": jit_compile,
-            "seed": seed,
-        },
+        output, {**asked, "replicas": distribution.num_replicas_in_sync}
     )
     runs.write_json(output / "vocabulary.json", corpus.vocabulary.get_config())
     callbacks = [*lm.recipe_callbacks(), *runs.run_callbacks(output, resume)]

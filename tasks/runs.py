@@ -12,17 +12,40 @@ from pathlib import Path
 import keras
 
 
-def prepare_output(output, resume: bool) -> Path:
-    """The run folder `output`; refuses to start over a run unless resuming.
-    Checks only (the folder is made by `make_run_folder`)."""
+def prepare_output(output, resume: bool, asked: dict) -> Path:
+    """The run folder `output`. Refuses to start over a run unless resuming, and
+    to resume a run with other options than it was started with (`asked`, the
+    options as `run.json` records them; `epochs` may change). Checks only: the
+    folder is made by `make_run_folder`."""
     output = Path(output)
-    if (output / "backup").exists() and not resume:
+    if not (output / "backup").exists():
+        return output
+    if not resume:
         raise ValueError(
             f"{str(output)!r} already holds a run; pass resume=True (--resume) to "
             "continue it from its last finished epoch, or choose another output "
             "folder."
         )
+    started = read_run(output)
+    changed = [
+        f"{key}: {started.get(key)!r} -> {value!r}"
+        for key, value in asked.items()
+        if key != "epochs" and started.get(key) != value
+    ]
+    if changed:
+        raise ValueError(
+            f"The run in {str(output)!r} was started with other options; resume it "
+            f"with the same ones ({'; '.join(changed)})."
+        )
     return output
+
+
+def absolute(path) -> str | None:
+    """A data path as `run.json` records it: absolute, so the run can be evaluated
+    from any folder (`tfds:` names and None as they are)."""
+    if path is None or str(path).startswith("tfds:"):
+        return None if path is None else str(path)
+    return str(Path(path).resolve())
 
 
 def make_run_folder(output: Path, run: dict) -> None:

@@ -2,11 +2,14 @@
 the training texts -> a classifier trained on length-bucketed batches -> test
 accuracy, macro F1, a per-class table and a confusion matrix, in one run folder.
 
-The run folder (`tasks.runs`) also holds `learning_curve.png` (accuracy per
-epoch), `evaluation.json` (the test figures) and `confusion_matrix.png`. The
+The run folder (`tasks.runs`) also holds `best.weights.h5` (the best validation
+accuracy's weights, which `model.keras` ends with), `learning_curve.png`
+(accuracy per epoch), `evaluation.json` (the test figures) and
+`confusion_matrix.png`. The
 vocabulary and the label names are inside `model.keras`.
 """
 
+import csv
 from pathlib import Path
 
 import keras
@@ -51,28 +54,42 @@ def train(
     and `test_data` are files or folders for those splits, which are otherwise
     cut from the training data, `holdout` of it each
     (`tasks.data.labelled_splits`). The vocabulary
-    keeps the `max_tokens` most frequent training words. Training stops when
-    validation accuracy has not improved for `patience` epochs (None: never) and
-    keeps the best epoch's weights. `strategy`, `precision`, `jit_compile` and
-    `seed` as in `tasks.language_modeling.train`; `overrides` are model
-    arguments (`hidden_dim`, `pooling`, `max_length`, ...). Every check on the
-    arguments and the data runs before the model is built.
+    has `max_tokens` entries: the most frequent training words and `[UNK]`.
+    Training stops when validation accuracy has not improved for `patience`
+    epochs (None: never) and keeps the best epoch's weights (`best.weights.h5`;
+    a resumed run compares with the epochs before it too). `strategy`,
+    `precision`, `jit_compile` and `seed` as in `tasks.language_modeling.train`;
+    `overrides` are model arguments (`hidden_dim`, `pooling`, `max_length`, ...).
+    Every check on the arguments and the data runs before the model is built.
     """
-    output = runs.prepare_output(output, resume)
     _check_classifier(model, overrides)
     if epochs < 1 or batch_size < 1:
         raise ValueError(
             f"epochs and batch_size must be positive; got {epochs}, {batch_size}."
         )
-    distribution = training.get_strategy(strategy)
     data_options = {
-        "data": None if data is None else str(data),
-        "valid_data": None if valid_data is None else str(valid_data),
-        "test_data": None if test_data is None else str(test_data),
+        "data": runs.absolute(data),
+        "valid_data": runs.absolute(valid_data),
+        "test_data": runs.absolute(test_data),
         "text_column": text_column,
         "label_column": label_column,
         "holdout": holdout,
     }
+    asked = {
+        "model": model,
+        **data_options,
+        "max_tokens": max_tokens,
+        "options": overrides,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "patience": patience,
+        "strategy": strategy,
+        "precision": precision,
+        "jit_compile": jit_compile,
+        "seed": seed,
+    }
+    output = runs.prepare_output(output, resume, asked)
+    distribution = training.get_strategy(strategy)
     splits = load_splits(**data_options)
     vocabulary = Vocabulary.from_texts(splits.train.texts, max_tokens=max_tokens)
 
@@ -96,31 +113,38 @@ def train(
     runs.make_run_folder(
         output,
         {
-            "model": model,
-            **data_options,
+            **asked,
             "classes": splits.label_names,
             "examples": {
                 split: len(getattr(splits, split).texts)
                 for split in ("train", "valid", "test")
             },
             "vocabulary_size": len(vocabulary),
-            "epochs": epochs,
-            "batch_size": batch_size,
-            "patience": patience,
-            "strategy": strategy,
             "replicas": distribution.num_replicas_in_sync,
-            "precision": precision,
-            "jit_compile": jit_compile,
-            "seed": seed,
         },
     )
-    callbacks = runs.run_callbacks(output, resume)
+    best = output / "best.weights.h5"
+    # The best validation accuracy of the epochs before a resume: only a better
+    # epoch replaces their weights, and early stopping counts from it.
+    best_so_far = _best_validation_accuracy(output) if resume else None
+    callbacks = [
+        *runs.run_callbacks(output, resume),
+        keras.callbacks.ModelCheckpoint(
+            str(best),
+            monitor="val_accuracy",
+            mode="max",
+            save_best_only=True,
+            save_weights_only=True,
+            initial_value_threshold=best_so_far,
+        ),
+    ]
     if patience is not None:
         callbacks.append(
             keras.callbacks.EarlyStopping(
                 monitor="val_accuracy",
+                mode="max",
                 patience=patience,
-                restore_best_weights=True,
+                baseline=best_so_far,
                 verbose=1,
             )
         )
@@ -130,6 +154,7 @@ def train(
         validation_data=valid_batches,
         callbacks=callbacks,
     )
+    classifier.load_weights(best)
     classifier.save(output / "model.keras")
     plot_learning_curve(
         output / "history.csv",
@@ -140,6 +165,16 @@ def train(
     report = evaluate_texts(classifier, splits.test, output)
     print_report(report)
     return output
+
+
+def _best_validation_accuracy(output: Path) -> float | None:
+    """The best `val_accuracy` in a run's history.csv, if it has one."""
+    path = output / "history.csv"
+    if not path.is_file():
+        return None
+    with open(path, newline="", encoding="utf-8") as file:
+        scores = [float(row["val_accuracy"]) for row in csv.DictReader(file)]
+    return max(scores, default=None)
 
 
 def load_run(run_dir) -> TextClassifier:

@@ -126,7 +126,8 @@ class Vocabulary:
         if self.level == "char":
             return list(text)
         if self.standardize is not None:
-            text = PUNCTUATION.sub(r" \1 ", text.lower())
+            # NUL is a space here: TensorFlow's lower-casing stops at it.
+            text = PUNCTUATION.sub(r" \1 ", text.replace("\0", " ").lower())
         return text.split()
 
     def encode(self, text: str) -> list[int]:

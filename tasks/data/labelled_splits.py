@@ -1,14 +1,15 @@
 """Train / validation / test splits of labelled texts for a classifier, from files,
 folders, TFDS or the sentiment sentences shipped with rnn-zoo.
 
-    splits = load_splits()                                  # shipped, cut 80/10/10
+    splits = load_splits()                                  # shipped, 81/9/10
     splits = load_splits("sst2/train.tsv", test_data="sst2/dev.tsv",
                          text_column="sentence")
     splits = load_splits("tfds:imdb_reviews")               # TFDS's train and test
 
-Splits the data does not bring (validation, test) are cut from the training data,
-stratified by label and seeded, `holdout` of it each, so `rnn-zoo evaluate` can cut
-the same test split again from what `run.json` records. Every label of the
+Splits the data does not bring are cut from the training data, stratified by label
+and seeded: the test split first (`holdout` of the data), then the validation split
+(`holdout` of the rest), so `rnn-zoo evaluate` can cut the same test split again
+from what `run.json` records. Every label of the
 validation and test splits must be one the training split has (`label_ids`).
 """
 

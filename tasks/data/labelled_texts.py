@@ -13,6 +13,7 @@ its location, rather than silently dropped or classified from nothing.
 
 import csv
 import dataclasses
+import re
 from pathlib import Path
 
 
@@ -68,10 +69,15 @@ def read_table(
                 f"{str(path)!r} row {number} has {len(row)} column(s); expected a "
                 f"text in column {text_column} and a label in column {label_column}."
             )
+        label = row[label_column].strip()
+        if not label:
+            raise ValueError(
+                f"{str(path)!r} row {number} has no label (column {label_column})."
+            )
         texts.append(row[text_column])
-        labels.append(row[label_column].strip())
+        labels.append(label)
         places.append(f"{path}, row {number}")
-    _check_texts(texts, places)
+    check_texts(texts, places)
     return LabelledTexts(texts, labels)
 
 
@@ -91,7 +97,7 @@ def read_folders(path) -> LabelledTexts:
             f"{str(path)!r} holds no class folders with .txt files "
             "(expected e.g. pos/1.txt, neg/2.txt)."
         )
-    _check_texts(texts, places)
+    check_texts(texts, places)
     return LabelledTexts(texts, labels)
 
 
@@ -99,7 +105,7 @@ def label_names(labels: list[str]) -> list[str]:
     """The classes of the training labels, sorted (as numbers when every label is
     an integer: "2" before "10"); at least two."""
     names = set(labels)
-    numeric = all(name.lstrip("-").isdigit() for name in names)
+    numeric = all(re.fullmatch(r"-?[0-9]+", name) for name in names)
     names = sorted(names, key=int if numeric else None)
     if len(names) < 2:
         raise ValueError(
@@ -124,7 +130,8 @@ def label_ids(labels: list[str], names: list[str]) -> list[int]:
     return [index[label] for label in labels]
 
 
-def _check_texts(texts: list[str], places: list[str]) -> None:
+def check_texts(texts: list[str], places: list[str]) -> None:
+    """Refuses empty (or whitespace-only) texts, naming where the first are."""
     pairs = zip(texts, places, strict=True)
     empty = [place for text, place in pairs if not text.strip()]
     if empty:

@@ -10,7 +10,7 @@ works offline too.
 import tensorflow_datasets as tfds
 
 from tasks.data.labelled_splits import shipped_sentiment_sentences, stratified_cut
-from tasks.data.labelled_texts import LabelledTexts
+from tasks.data.labelled_texts import LabelledTexts, check_texts
 from tasks.data.tfds_corpora import prepare
 
 # Our split names -> TFDS's.
@@ -77,9 +77,11 @@ def read_tfds_splits(data: str, data_dir=None) -> dict[str, LabelledTexts]:
         examples = list(tfds.as_numpy(builder.as_dataset(split=tfds_split)))
         if any(e[label_key] < 0 for e in examples):
             continue  # an unlabelled split, as GLUE's test splits
+        texts = [e[text_key].decode("utf-8") for e in examples]
+        places = [f"{data} {tfds_split} example {i}" for i in range(len(texts))]
+        check_texts(texts, places)
         splits[split] = LabelledTexts(
-            [e[text_key].decode("utf-8") for e in examples],
-            [classes.int2str(e[label_key]) for e in examples],
+            texts, [classes.int2str(e[label_key]) for e in examples]
         )
     return splits
 

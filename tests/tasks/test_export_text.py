@@ -12,6 +12,7 @@ SAMPLES = [
     "日本語のテキスト、句読点。 عربي: نص؟ हिन्दी पाठ।",
     "emoji 😀👍🏽 and\u00a0nbsp\u2003em-space\u2028line\x1cfs tab\there",
     "under_score x²+y³ ½ ①② ‰ $5 @user #tag http://a.b/c?d=e",
+    "NUL\x00inside and\x00 after",
 ]
 
 

@@ -4,6 +4,7 @@ comes first), figures recomputed from the model's own predictions, the exported
 `classify` signature in a fresh TensorFlow-only process, and the errors raised
 before any training starts."""
 
+import csv
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tasks.data.labelled_splits import load_splits
 from tasks.text_classification import load_run
 
 FILLERS = "the a movie was really quite plot actor scene and but so".split()
@@ -206,20 +208,47 @@ def test_exported_classify_serves_the_models_probabilities(run_dir, tmp_path):
             classify(text=tf.constant(bad, tf.string))
 
 
-def test_resume_trains_on_from_the_last_epoch(keyword_files, tmp_path):
+def _valid_accuracy(run_dir):
+    """The accuracy of a run's saved model on its validation split, cut again."""
+    run = json.loads((run_dir / "run.json").read_text())
+    keys = ("data", "valid_data", "test_data", "text_column", "label_column")
+    splits = load_splits(**{key: run[key] for key in keys}, holdout=run["holdout"])
+    classifier = load_run(run_dir)
+    predicted = np.argmax(classifier.predict_proba(splits.valid.texts), axis=-1)
+    return np.mean(predicted == np.array(splits.ids("valid")))
+
+
+def _validation_history(run_dir):
+    with open(run_dir / "history.csv", newline="") as file:
+        return [float(row["val_accuracy"]) for row in csv.DictReader(file)]
+
+
+def test_resume_trains_on_and_keeps_the_best_epoch_across_runs(keyword_files, tmp_path):
     train, test = keyword_files
-    common = ["--data", train, "--test-data", test, "--output", tmp_path / "run"]
-    first = _run("train", "gru_classifier", *common, "--epochs", 1, *SMALL_MODEL)
+    folder = tmp_path / "run"
+    common = ["--data", train, "--test-data", test, "--output", folder, *SMALL_MODEL]
+    first = _run("train", "gru_classifier", *common, "--epochs", 1)
     assert first.returncode == 0, first.stderr[-3000:]
-    again = _run("train", "gru_classifier", *common, "--epochs", 2, *SMALL_MODEL)
+    again = _run("train", "gru_classifier", *common, "--epochs", 3)
     assert again.returncode == 2 and "--resume" in again.stderr
-    resumed = _run(
-        "train", "gru_classifier", *common, "--epochs", 2, "--resume", *SMALL_MODEL
-    )
+    changed = _run(
+        "train", "gru_classifier", *common, "--epochs", 3, "--resume",
+        "--hidden-dim", 16,
+    )  # fmt: skip
+    assert changed.returncode == 2
+    assert "started with other options" in changed.stderr
+    assert "'hidden_dim': 32" in changed.stderr  # names what differs
+    resumed = _run("train", "gru_classifier", *common, "--epochs", 3, "--resume")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert "Epoch 2/2" in resumed.stdout and "Epoch 1/2" not in resumed.stdout
-    history = (tmp_path / "run" / "history.csv").read_text().splitlines()
-    assert [line.split(",")[0] for line in history[1:]] == ["0", "1"]
+    assert "Epoch 2/3" in resumed.stdout and "Epoch 1/3" not in resumed.stdout
+    history = _validation_history(folder)
+    assert len(history) == 3
+    # model.keras holds the best epoch of all three, the one before the resume
+    # included; resuming the finished run (nothing left to train) keeps it.
+    assert _valid_accuracy(folder) == pytest.approx(max(history), abs=1e-6)
+    finished = _run("train", "gru_classifier", *common, "--epochs", 3, "--resume")
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert _valid_accuracy(folder) == pytest.approx(max(history), abs=1e-6)
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,7 @@ class LengthBuckets(keras.utils.PyDataset):
         self.pad_multiple = pad_multiple
         self.pool_batches = pool_batches
         self.random = np.random.default_rng(seed)
+        self.wider_batch = None
         self.batches = self._draw_batches()
 
     def _draw_batches(self) -> list[np.ndarray]:
@@ -75,27 +76,31 @@ class LengthBuckets(keras.utils.PyDataset):
         """Keras's TensorFlow data adapter takes a PyDataset's tensor shapes from
         its first two batches (NUM_BATCHES_FOR_TENSOR_SPEC in Keras 3.15's
         data_adapter_utils) and fixes every dimension on which they agree, so a
-        later batch of another width fails. Brings a batch of another width, if
-        any, to the second place."""
+        later batch of another width (in this epoch or a reshuffled one) fails.
+        Brings a batch of another width to the second place; when all have one
+        width, the second batch is padded `pad_multiple` wider (masked)."""
+        self.wider_batch = None
         widths = [self._width(batch) for batch in batches]
         other = next((i for i, w in enumerate(widths) if w != widths[0]), None)
         if other is not None and other > 1:
             batches[1], batches[other] = batches[other], batches[1]
+        elif other is None and len(batches) > 1:
+            self.wider_batch = 1
         return batches
 
-    def _width(self, rows: np.ndarray) -> int:
-        """The padded length of a batch of `rows`."""
+    def _width(self, rows: np.ndarray, index: int | None = None) -> int:
+        """The padded length of batch `index`, holding `rows`."""
         longest = self.lengths[rows].max()
-        return int(-(-longest // self.pad_multiple) * self.pad_multiple)
+        width = int(-(-longest // self.pad_multiple) * self.pad_multiple)
+        return width + self.pad_multiple * (index == self.wider_batch)
 
     def __len__(self) -> int:
         return len(self.batches)
 
     def __getitem__(self, index: int):
         rows = self.batches[index]
-        ids = np.zeros(
-            (len(rows), self._width(rows)), dtype="int32"
-        )  # (B, T), 0 is padding
+        width = self._width(rows, index)
+        ids = np.zeros((len(rows), width), dtype="int32")  # (B, T), 0 is padding
         for line, row in enumerate(rows):
             ids[line, : self.lengths[row]] = self.rows[row]
         if self.labels is None:

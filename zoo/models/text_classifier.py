@@ -194,6 +194,8 @@ class TextClassifier(TaskModel):
             )
         if isinstance(texts, str):
             raise ValueError(f"Expected a list of texts; got one string {texts!r}.")
+        if len(texts) == 0:
+            raise ValueError("Expected at least one text; got none.")
         rows = [
             [i + 1 for i in self.vocabulary.encode(text)][: self.max_length]
             for text in texts

@@ -70,3 +70,11 @@ def test_clear_errors_before_training(tmp_path):
 def test_integer_labels_sort_as_numbers():
     assert label_names(["10", "2", "1", "2"]) == ["1", "2", "10"]
     assert label_names(["b", "10", "2"]) == ["10", "2", "b"]
+    assert label_names(["--1", "2"]) == ["--1", "2"]  # not a number
+
+
+def test_a_row_without_a_label_is_refused_with_its_row(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("text,label\ngood,pos\nbad, \n")
+    with pytest.raises(ValueError, match="row 3 has no label"):
+        read_table(path)

@@ -3,6 +3,7 @@ reshuffled each epoch, and predictions put back in input order."""
 
 import numpy as np
 
+import zoo
 from zoo.data.length_buckets import LengthBuckets
 
 
@@ -56,6 +57,25 @@ def test_the_first_two_batches_differ_in_width():
     for shuffle in (False, True):
         batches = LengthBuckets(rows, batch_size=8, shuffle=shuffle)
         assert batches[0].shape[1] != batches[1].shape[1]
+    # Sorted by length, the shortest batch and the next already differ.
+    batches = LengthBuckets([[1] * 12] * 12 + [[2] * 3] * 4, batch_size=4)
+    assert [batches[i].shape[1] for i in range(4)] == [8, 16, 16, 16]
+    # One width throughout: the second batch is padded one multiple wider.
+    batches = LengthBuckets([[1] * 5] * 16, batch_size=4, shuffle=True)
+    assert [batches[i].shape[1] for i in range(4)] == [8, 16, 8, 8]
+
+
+def test_fit_survives_epochs_whose_widths_differ_from_the_first():
+    """Here the first epoch's batches all have width 16 and a later epoch's
+    reshuffle brings width 8: a fixed width would fail on TensorFlow."""
+    rows = [[1] * 12] * 12 + [[2] * 3] * 4
+    labels = [0] * 12 + [1] * 4
+    batches = LengthBuckets(rows, labels, batch_size=4, shuffle=True, pool_batches=2,
+                            seed=1)  # fmt: skip
+    model = zoo.build("gru_classifier", vocabulary_size=3, hidden_dim=4)
+    model.compile()
+    history = model.fit(batches, epochs=4, verbose=0).history
+    assert len(history["loss"]) == 4
 
 
 def test_in_input_order_undoes_the_length_sort():

@@ -114,6 +114,11 @@ def test_bad_arguments_are_named():
         TextClassifier(vocabulary_size=5, num_classes=2, labels=["a", "b", "c"])
     with pytest.raises(ValueError, match="has no vocabulary"):
         TextClassifier(vocabulary_size=5).encode(["text"])
+    model = TextClassifier(vocabulary=Vocabulary(["a", "[UNK]"], unknown_token="[UNK]"))
+    with pytest.raises(ValueError, match="at least one text; got none"):
+        model.predict_proba([])
+    with pytest.raises(ValueError, match="position 1 have no tokens"):
+        model.predict_proba(["a", "  "])
 
 
 def test_word_dropout_drops_whole_words_in_training_only():
