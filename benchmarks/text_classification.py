@@ -56,6 +56,7 @@ def _train(model, folder, log, arguments, **data) -> dict:
             embedding_dropout=arguments.embedding_dropout,
             pooling=arguments.pooling,
             learning_rate=arguments.learning_rate,
+            max_tokens=arguments.max_tokens,
             **data,
         )
     seconds = time.perf_counter() - start
@@ -124,6 +125,7 @@ def main() -> None:
     parser.add_argument("--embedding-dim", type=int, default=128)
     parser.add_argument("--dropout", type=float, default=0.5)
     parser.add_argument("--embedding-dropout", type=float, default=0.0)
+    parser.add_argument("--max-tokens", type=int, default=20000)
     parser.add_argument("--pooling", default="max")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
