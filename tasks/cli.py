@@ -73,11 +73,12 @@ def _train_classifier(arguments) -> int:
         text_column=_column(arguments.text_column),
         label_column=_column(arguments.label_column),
     )
+    if arguments.patience is not None:
+        options["patience"] = arguments.patience or None  # 0: never stop early
     text_classification.train(
         arguments.model,
         valid_data=arguments.valid_data,
         test_data=arguments.test_data,
-        patience=None if arguments.patience == 0 else arguments.patience or 3,
         **_run_options(arguments, f"runs/{arguments.model}"),
         **options,
     )
@@ -148,6 +149,7 @@ def _evaluate(arguments) -> int:
     model = runs.load_model(arguments.run_dir)
     if isinstance(model, TextClassifier):
         report = text_classification.evaluate(
+            model,
             arguments.run_dir,
             arguments.data,
             _column(arguments.text_column),

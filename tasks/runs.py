@@ -11,6 +11,8 @@ from pathlib import Path
 
 import keras
 
+from tasks.data.corpus import TFDS_PREFIX
+
 
 def prepare_output(output, resume: bool, asked: dict) -> Path:
     """The run folder `output`. Refuses to start over a run unless resuming, and
@@ -43,9 +45,10 @@ def prepare_output(output, resume: bool, asked: dict) -> Path:
 def absolute(path) -> str | None:
     """A data path as `run.json` records it: absolute, so the run can be evaluated
     from any folder (`tfds:` names and None as they are)."""
-    if path is None or str(path).startswith("tfds:"):
-        return None if path is None else str(path)
-    return str(Path(path).resolve())
+    if path is None:
+        return None
+    path = str(path)
+    return path if path.startswith(TFDS_PREFIX) else str(Path(path).resolve())
 
 
 def make_run_folder(output: Path, run: dict) -> None:

@@ -52,8 +52,8 @@ def train(
     ...). `data` is a CSV/TSV file, a folder of class folders or `tfds:NAME`
     (default: the UCI sentiment sentences shipped with rnn-zoo); `valid_data`
     and `test_data` are files or folders for those splits, which are otherwise
-    cut from the training data, `holdout` of it each
-    (`tasks.data.labelled_splits`). The vocabulary
+    cut from the training data: the test split `holdout` of it, the validation
+    split `holdout` of the rest (`tasks.data.labelled_splits`). The vocabulary
     has `max_tokens` entries: the most frequent training words and `[UNK]`.
     Training stops when validation accuracy has not improved for `patience`
     epochs (None: never) and keeps the best epoch's weights (`best.weights.h5`;
@@ -188,11 +188,17 @@ def load_run(run_dir) -> TextClassifier:
     return classifier
 
 
-def evaluate(run_dir, data=None, text_column=None, label_column=None) -> dict:
-    """The test figures of a run's classifier (see `evaluate_texts`) on `data` (a
-    file or folder; columns default to the run's), or on the run's own test split
-    when `data` is None. Writes them into the run folder."""
-    classifier = load_run(run_dir)
+def evaluate(
+    classifier: TextClassifier,
+    run_dir,
+    data=None,
+    text_column=None,
+    label_column=None,
+) -> dict:
+    """The test figures of a run's classifier (`load_run(run_dir)`; see
+    `evaluate_texts`) on `data` (a file or folder; columns default to the run's),
+    or on the run's own test split when `data` is None. Writes them into the run
+    folder."""
     run = runs.read_run(run_dir)
     text_column = run["text_column"] if text_column is None else text_column
     label_column = run["label_column"] if label_column is None else label_column

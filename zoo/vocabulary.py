@@ -106,8 +106,7 @@ class Vocabulary:
         """The word vocabulary of `texts`, split as `split` splits them (like
         Keras's `TextVectorization.adapt`): the most frequent words first, then the
         unknown token."""
-        splitter = cls(["?"], standardize=standardize)
-        stream = (token for text in texts for token in splitter.split(text))
+        stream = (token for text in texts for token in words(text, standardize))
         return cls.from_tokens(
             stream,
             unknown_token=unknown_token,
@@ -123,12 +122,7 @@ class Vocabulary:
 
     def split(self, text: str) -> list[str]:
         """Text -> tokens (whitespace-separated words, or characters)."""
-        if self.level == "char":
-            return list(text)
-        if self.standardize is not None:
-            # NUL is a space here: TensorFlow's lower-casing stops at it.
-            text = PUNCTUATION.sub(r" \1 ", text.replace("\0", " ").lower())
-        return text.split()
+        return list(text) if self.level == "char" else words(text, self.standardize)
 
     def encode(self, text: str) -> list[int]:
         """Text -> ids; symbols outside the vocabulary map to `unknown_token` or
@@ -164,3 +158,11 @@ class Vocabulary:
     @classmethod
     def from_config(cls, config: dict) -> "Vocabulary":
         return cls(**config)
+
+
+def words(text: str, standardize: str | None = None) -> list[str]:
+    """Whitespace-separated words, standardised first as `Vocabulary` describes."""
+    if standardize is not None:
+        # NUL is a space here: TensorFlow's lower-casing stops at it.
+        text = PUNCTUATION.sub(r" \1 ", text.replace("\0", " ").lower())
+    return text.split()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sklearn.model_selection import train_test_split
 
+from tasks.data.corpus import TFDS_PREFIX
 from tasks.data.labelled_texts import (
     LabelledTexts,
     label_ids,
@@ -27,7 +28,6 @@ from tasks.data.labelled_texts import (
     read_table,
 )
 
-TFDS_PREFIX = "tfds:"
 SENTIMENT_FILES = ("amazon_cells", "imdb", "yelp")
 SENTIMENT_LABELS = {"0": "negative", "1": "positive"}
 
