@@ -58,6 +58,27 @@ CONFIGURATIONS = {
     "gru 300/300, EMA 0.999": dict(
         embedding_dim=300, hidden_dim=300, cell="gru", ema=0.999
     ),
+    # A vocabulary of 10,000 entries, so that [UNK] occurs (and is trained) in
+    # train.tsv: the rarest training words map to it, as dev's unseen words will.
+    **{
+        f"10k, 300/300, EMA 0.999, seed {seed}": dict(
+            max_tokens=10000, embedding_dim=300, hidden_dim=300, ema=0.999, seed=seed
+        )
+        for seed in range(3)
+    },
+    **{
+        f"10k, 300/300, seed {seed}": dict(
+            max_tokens=10000, embedding_dim=300, hidden_dim=300, seed=seed
+        )
+        for seed in range(2)
+    },
+    "10k, 300/300, EMA 0.9995": dict(
+        max_tokens=10000, embedding_dim=300, hidden_dim=300, ema=0.9995
+    ),
+    "10k, gru 300/300, EMA 0.999": dict(
+        max_tokens=10000, embedding_dim=300, hidden_dim=300, cell="gru", ema=0.999
+    ),
+    "10k, EMA 0.999": dict(max_tokens=10000, ema=0.999),
 }
 
 
@@ -84,13 +105,15 @@ def main() -> None:
     train = read_table(data / "train.tsv", "sentence", "label")
     dev = read_table(data / "dev.tsv", "sentence", "label")
     names = label_names(train.labels)
-    vocabulary = Vocabulary.from_texts(train.texts, max_tokens=20000)
     for title, change in CONFIGURATIONS.items():
         if arguments.only and title not in arguments.only:
             continue
         options = {**BASE, **change}
         batch_size = options.pop("batch_size")
         ema = options.pop("ema", None)
+        vocabulary = Vocabulary.from_texts(
+            train.texts, max_tokens=options.pop("max_tokens", 20000)
+        )
         keras.utils.set_random_seed(options.pop("seed", 0))
         model = zoo.build(
             options.pop("name"), vocabulary=vocabulary, labels=names, **options
