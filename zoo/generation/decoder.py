@@ -1,4 +1,5 @@
-"""The compiled decoding function of a language model over its recurrent states."""
+"""Compiled decoding functions over recurrent states: a language model's, and a
+captioner's (conditioned on an image)."""
 
 from keras import ops
 
@@ -11,29 +12,17 @@ from zoo.layers import Recurrent
 
 
 class RecurrentDecoder:
-    """Reads a (left-padded) prompt once, then one recurrent step per new token.
+    """Generation over a recurrent-state cache, compiled once per input shape.
 
-    The cache handed to the sampler is the list of every layer's states; `next`
-    feeds the token at `index - 1` through one step of each cell and returns the
-    logits for position `index`. Compiled on the first call; later calls with the
-    same shapes reuse the trace (`trace_count` counts traces).
+    Subclasses say where the cache starts (`start_cache`) and what one step does
+    (`step`). `next` feeds the token at `index - 1` through one step and returns
+    the logits for position `index`. Compiled on the first call; later calls with
+    the same shapes reuse the trace (`trace_count` counts traces).
     """
 
     def __init__(self, model, sampler):
         self.model = model
         self.sampler = sampler
-        # Non-stateful drivers over the model's own cells (shared weights), so a
-        # stateful training model can still decode any batch size; with the model
-        # layers' dtype policy (mixed precision), whatever the global policy is now.
-        self.readers = [
-            Recurrent(
-                layer.cell,
-                return_sequences=True,
-                return_state=True,
-                dtype=layer.dtype_policy,
-            )
-            for layer in model.recurrent_layers
-        ]
         self.trace_count = 0
         self.generate_function = None
         self.run_eagerly = False
@@ -47,11 +36,12 @@ class RecurrentDecoder:
     def non_trainable_variables(self):
         return self.model.non_trainable_variables
 
-    def __call__(self, token_ids, prompt_mask, stop_token_ids=None):
+    def __call__(self, token_ids, prompt_mask, stop_token_ids=None, **conditions):
         """token_ids (B, L), the left-padded prompt in the first P columns;
-        prompt_mask (B, P), False on padding. Returns (B, L) token ids."""
+        prompt_mask (B, P), False on padding; `conditions`: further inputs that
+        `start_cache` reads (an image). Returns (B, L) token ids."""
         function = CausalLM.make_generate_function(self)
-        inputs = {"token_ids": token_ids, "prompt_mask": prompt_mask}
+        inputs = {"token_ids": token_ids, "prompt_mask": prompt_mask, **conditions}
         stop = tuple(stop_token_ids) if stop_token_ids else None
         return function(inputs, stop)
 
@@ -60,7 +50,7 @@ class RecurrentDecoder:
         token_ids, prompt_mask = inputs["token_ids"], inputs["prompt_mask"]
         batch_size, max_length = token_ids.shape
         prompt_length = prompt_mask.shape[1]
-        states = self.read(token_ids[:, : prompt_length - 1], prompt_mask)
+        cache = self.start_cache(inputs)
 
         def next(prompt, cache, index):
             rows = prompt.shape[0]  # B, or B * beams under beam search
@@ -72,12 +62,45 @@ class RecurrentDecoder:
         return self.sampler(
             next=next,
             prompt=token_ids,
-            cache=states,
+            cache=cache,
             index=prompt_length,
             mask=ops.broadcast_to(fixed, (batch_size, max_length)),
             stop_token_ids=stop_token_ids,
             model=self,
         )
+
+    def start_cache(self, inputs):
+        """The cache before the last prompt token is fed."""
+        raise NotImplementedError
+
+    def step(self, token, cache):
+        """token (B, 1) -> logits (B, V) for the next position, and the new cache."""
+        raise NotImplementedError
+
+
+class LanguageModelDecoder(RecurrentDecoder):
+    """Reads a language model's (left-padded) prompt once, then one recurrent step
+    per new token; the cache is the list of every layer's states."""
+
+    def __init__(self, model, sampler):
+        super().__init__(model, sampler)
+        # Non-stateful drivers over the model's own cells (shared weights), so a
+        # stateful training model can still decode any batch size; with the model
+        # layers' dtype policy (mixed precision), whatever the global policy is now.
+        self.readers = [
+            Recurrent(
+                layer.cell,
+                return_sequences=True,
+                return_state=True,
+                dtype=layer.dtype_policy,
+            )
+            for layer in model.recurrent_layers
+        ]
+
+    def start_cache(self, inputs):
+        token_ids, prompt_mask = inputs["token_ids"], inputs["prompt_mask"]
+        prompt_length = prompt_mask.shape[1]
+        return self.read(token_ids[:, : prompt_length - 1], prompt_mask)
 
     def read(self, prompt_but_last, prompt_mask):
         """The states after every prompt token but the last: one pass of each layer
@@ -114,3 +137,15 @@ def state_sizes(cell) -> list[int]:
     """The sizes of a cell's states, as a list even for a single state."""
     size = cell.state_size
     return list(size) if isinstance(size, (list, tuple)) else [size]
+
+
+class CaptionerDecoder(RecurrentDecoder):
+    """Decodes a `zoo.models.Captioner`: the cache starts from the image (its
+    encoder, then `CaptionDecoder.start_cache`); the prompt is <start>."""
+
+    def start_cache(self, inputs):
+        image_vector = self.model.encoder(inputs["image"])  # (B, F)
+        return self.model.decoder.start_cache(image_vector)
+
+    def step(self, token, cache):
+        return self.model.decoder.step(token[:, 0], cache)  # (B, V), cache

@@ -4,7 +4,7 @@ import weakref
 
 import numpy as np
 
-from zoo.generation.decoder import RecurrentDecoder
+from zoo.generation.decoder import LanguageModelDecoder, RecurrentDecoder
 from zoo.generation.samplers import get_sampler
 
 # One decoder per (model, sampler configuration), kept outside the model so Keras
@@ -58,18 +58,21 @@ def generate(
     return results[0] if single else results
 
 
-def _decoder(model, sampler, options) -> RecurrentDecoder:
-    """The cached decoder for this sampler configuration; a new seed reseeds it
-    instead of building (and tracing) a new one."""
+def _decoder(
+    model, sampler, options, decoder_class=LanguageModelDecoder
+) -> RecurrentDecoder:
+    """The cached decoder (a `decoder_class`) for this sampler configuration; a new
+    seed reseeds it instead of building (and tracing) a new one."""
     seed = options.pop("seed", None)
     key = (
+        decoder_class.__name__,
         sampler if isinstance(sampler, str) else id(sampler),
         repr(sorted(options.items())),
     )
     decoders = _DECODERS.setdefault(model, {})
     if key not in decoders:
         # Seeded below: the seed is state of the sampler, not part of its trace.
-        decoders[key] = RecurrentDecoder(model, get_sampler(sampler, **options))
+        decoders[key] = decoder_class(model, get_sampler(sampler, **options))
     decoder = decoders[key]
     generator = getattr(decoder.sampler, "seed_generator", None)
     if seed is not None:
