@@ -87,7 +87,8 @@ def test_seeded_sampling_is_reproducible_and_does_not_retrace(model):
     other = model.generate([1, 2], 30, sampler="random", seed=8, temperature=1.5)
     assert first == second
     assert first != other
-    decoder = _DECODERS[model][("random", repr([("temperature", 1.5)]))]
+    key = ("LanguageModelDecoder", "random", repr([("temperature", 1.5)]))
+    decoder = _DECODERS[model][key]
     assert decoder.trace_count == 1
 
 

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.models import LanguageModel, SequenceRegressor, TextClassifier
+from zoo.models import (
+    Captioner,
+    LanguageModel,
+    SequenceRegressor,
+    TextClassifier,
+    caption_vocabulary,
+)
 
 SMALL = {"hidden_dim": 8}
 
@@ -25,6 +31,15 @@ def _small_model_and_inputs(name):
         ids = rng.integers(1, 20, size=(4, 7)).astype("int32")
         ids[1, 4:] = 0  # right padding
         return model, ids
+    if issubclass(spec.cls, Captioner):
+        vocabulary = caption_vocabulary(["a red circle", "two blue squares"])
+        model = zoo.build(
+            name, vocabulary=vocabulary, image_shape=(8, 8, 3), image_dim=4, **SMALL
+        )
+        ids = rng.integers(1, len(vocabulary), size=(4, 5)).astype("int32")
+        ids[1, 3:] = 0  # right padding
+        images = rng.uniform(0, 255, size=(4, 8, 8, 3)).astype("float32")
+        return model, {"image": images, "token_ids": ids}
     assert issubclass(spec.cls, SequenceRegressor), f"no inputs for {name}"
     model = zoo.build(name, input_dim=3, **SMALL)
     return model, rng.normal(size=(4, 7, 3)).astype("float32")

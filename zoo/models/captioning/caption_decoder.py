@@ -110,7 +110,7 @@ class CaptionDecoder(keras.layers.Layer):
         self.training_step = self.add_weight(
             shape=(),
             initializer="zeros",
-            dtype="int64",
+            dtype="int32",
             trainable=False,
             aggregation="only_first_replica",
             name="training_step",

@@ -1,6 +1,8 @@
 """Scheduled sampling (Bengio et al. 2015, https://arxiv.org/abs/1506.03099): the
 probability of feeding the decoder the true previous word decays with training."""
 
+import math
+
 from keras import ops
 
 # schedule -> its default k (Bengio et al.'s parameter of each curve)
@@ -29,7 +31,7 @@ def teacher_forcing_probability(
     if schedule == "linear":
         epsilon = k - slope * step
     elif schedule == "exponential":
-        epsilon = ops.exp(step * float(ops.log(k)))
+        epsilon = ops.exp(step * math.log(k))
     else:
         epsilon = k / (k + ops.exp(ops.minimum(step / k, 80.0)))  # float32-safe exp
     return ops.clip(epsilon, minimum, 1.0)
