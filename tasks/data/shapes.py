@@ -105,8 +105,8 @@ def _draw(rng, shapes, image_size) -> np.ndarray:
         elif kind == "square":
             inside = (np.abs(dx) <= radius * 0.85) & (np.abs(dy) <= radius * 0.85)
         else:  # triangle, apex up
-            inside = (dy <= radius) & (dy >= -radius) & (
-                np.abs(dx) <= (dy + radius) / 2
+            inside = (
+                (dy <= radius) & (dy >= -radius) & (np.abs(dx) <= (dy + radius) / 2)
             )
         shade = np.array(COLOURS[colour]) + rng.uniform(-20, 20, 3)
         image[inside] = shade

@@ -49,9 +49,10 @@ def _check_images(model, images) -> np.ndarray:
     expected = (model.input_dim,) if model.input_dim else tuple(model.image_shape)
     what = "feature vectors" if model.input_dim else "images"
     if images.ndim != len(expected) + 1 or tuple(images.shape[1:]) != expected:
+        shape = ", ".join(map(str, expected))
         raise ValueError(
-            f"Expected a batch of {what} of shape (B, {', '.join(map(str, expected))}); "
-            f"got shape {images.shape}."
+            f"Expected a batch of {what} of shape (B, {shape}); got shape "
+            f"{images.shape}."
         )
     if len(images) == 0:
         raise ValueError(f"Expected at least one of the {what}; got none.")

@@ -49,9 +49,7 @@ def test_caption_pairs_shift_the_caption_and_pad_with_zeros():
     np.testing.assert_array_equal(
         inputs, [[start, a, red, circle], [start, a, square, 0]]
     )
-    np.testing.assert_array_equal(
-        targets, [[a, red, circle, end], [a, square, end, 0]]
-    )
+    np.testing.assert_array_equal(targets, [[a, red, circle, end], [a, square, end, 0]])
 
 
 def test_teacher_forced_loss_is_the_mean_over_real_words_only():
@@ -152,9 +150,7 @@ def test_scheduled_sampling_feeds_the_truth_with_probability_one(injection):
     model = _captioner(injection, scheduled_sampling="linear", sampling_slope=0.0)
     images = _images()
     inputs, _ = model.caption_pairs(CAPTIONS)
-    teacher_forced = ops.convert_to_numpy(
-        model({"image": images, "token_ids": inputs})
-    )
+    teacher_forced = ops.convert_to_numpy(model({"image": images, "token_ids": inputs}))
     real = inputs != 0
     np.testing.assert_allclose(
         _scheduled_logits(model, inputs, images)[real], teacher_forced[real], atol=1e-5
@@ -177,7 +173,9 @@ def test_scheduled_sampling_with_probability_zero_ignores_the_true_words():
         atol=1e-6,
     )
     teacher_forced = ops.convert_to_numpy(model({"image": images, "token_ids": inputs}))
-    assert np.abs(_scheduled_logits(model, inputs, images) - teacher_forced).max() > 1e-3
+    assert (
+        np.abs(_scheduled_logits(model, inputs, images) - teacher_forced).max() > 1e-3
+    )
 
 
 def test_training_step_counts_training_calls_only_and_survives_saving(tmp_path):
@@ -274,11 +272,15 @@ def test_beam_as_wide_as_the_vocabulary_finds_the_brute_force_best(seed):
 
 def test_bad_input_is_refused_with_the_value():
     model = _captioner()
-    with pytest.raises(ValueError, match=r"shape \(B, 8, 8, 3\); got shape \(2, 8, 8\)"):
+    with pytest.raises(
+        ValueError, match=r"shape \(B, 8, 8, 3\); got shape \(2, 8, 8\)"
+    ):
         model.caption(np.zeros((2, 8, 8)))
     with pytest.raises(ValueError, match="injection must be one of"):
         _captioner("late")
-    with pytest.raises(ValueError, match="Unknown scheduled-sampling schedule 'cosine'"):
+    with pytest.raises(
+        ValueError, match="Unknown scheduled-sampling schedule 'cosine'"
+    ):
         _captioner(scheduled_sampling="cosine")
     with pytest.raises(ValueError, match="exponential schedule needs 0 < k < 1"):
         _captioner(scheduled_sampling="exponential", sampling_k=1.5)

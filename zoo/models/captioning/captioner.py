@@ -245,9 +245,7 @@ class Captioner(TaskModel):
         at most (default `max_caption_length`)."""
         from zoo.generation.caption import caption
 
-        return caption(
-            self, images, sampler, max_length, batch_size, **sampler_options
-        )
+        return caption(self, images, sampler, max_length, batch_size, **sampler_options)
 
     def get_config(self):
         return {

@@ -42,7 +42,11 @@ def image_encoder(
         for filters in (32, 64, 128):
             layers += [
                 keras.layers.Conv2D(
-                    filters, 3, padding="same", activation="relu", name=f"conv_{filters}"
+                    filters,
+                    3,
+                    padding="same",
+                    activation="relu",
+                    name=f"conv_{filters}",
                 ),
                 keras.layers.MaxPooling2D(name=f"pool_{filters}"),
             ]
