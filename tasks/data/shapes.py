@@ -11,9 +11,9 @@ The "unseen" split holds only images with at least one colour-kind combination o
 UNSEEN_COMBINATIONS, which no other split contains: a test of composition.
 """
 
-import dataclasses
-
 import numpy as np
+
+from tasks.data.captioned_images import CaptionedImages
 
 SIZES = {"small": 0.17, "large": 0.3}  # radius as a fraction of a slot's width
 COLOURS = {
@@ -30,19 +30,6 @@ TEMPLATES = (
     "a picture of {shapes}",
     "{shapes} on a black background",
 )
-
-
-@dataclasses.dataclass
-class CaptionedImages:
-    """images (N, H, W, 3) uint8; captions: N lists of reference captions;
-    shapes: N lists of (size, colour, kind), left to right."""
-
-    images: np.ndarray
-    captions: list[list[str]]
-    shapes: list[list[tuple[str, str, str]]]
-
-    def __len__(self) -> int:
-        return len(self.images)
 
 
 def make_shapes(

@@ -1,0 +1,243 @@
+"""Image captioning end to end: captioned images -> a caption vocabulary fitted on
+the training captions -> a captioner trained with teacher forcing (optionally
+scheduled sampling) -> BLEU-1..4 (and exact-attribute accuracy on the shapes
+data) on the test split, in one run folder.
+
+The run folder (`tasks.runs`) also holds `best.weights.h5` (the epoch with the
+lowest validation loss, which `model.keras` ends with), `learning_curve.png`,
+`evaluation.json` and `captions_SPLIT.tsv` (every generated caption beside its
+first reference).
+"""
+
+import csv
+from pathlib import Path
+
+import keras
+
+import zoo
+from tasks import runs, training
+from tasks.caption_metrics import attribute_accuracy, bleu_scores
+from tasks.data.caption_batches import CaptionBatches
+from tasks.data.caption_sources import load_captioned_images
+from tasks.data.captioned_images import CaptionedImages
+from tasks.data.images import load_images
+from tasks.plots import plot_learning_curve
+from zoo.models import Captioner, caption_vocabulary
+
+SHAPES_IMAGE_SIZE, PHOTO_IMAGE_SIZE = 48, 128
+
+
+def train(
+    model: str = "lstm_captioner",
+    data=None,
+    images=None,
+    epochs: int = 10,
+    batch_size: int = 64,
+    output="runs/lstm_captioner",
+    resume: bool = False,
+    strategy: str = "default",
+    precision: str = "float32",
+    jit_compile: bool = False,
+    seed: int | None = None,
+    image_size: int | None = None,
+    max_tokens: int | None = None,
+    patience: int | None = 3,
+    **overrides,
+) -> Path:
+    """Trains a captioner and returns its run folder.
+
+    `model` names a registered captioner (`lstm_captioner`, `gru_captioner`, ...).
+    `data`: None (the generated shapes dataset), a Flickr8k/Flickr30k-layout
+    folder with `images` its image folder, or `tfds:coco_captions`
+    (`tasks.data.caption_sources`). Images are resized to `image_size` squared
+    (default 48 for shapes, 128 otherwise). The vocabulary holds every training
+    word, or the `max_tokens` most frequent entries. Training stops when the
+    validation loss has not improved for `patience` epochs (None: never) and
+    keeps the best epoch's weights. `overrides` are model arguments
+    (`injection`, `scheduled_sampling`, `hidden_dim`, ...). `strategy`,
+    `precision`, `jit_compile`, `seed` as in `tasks.language_modeling.train`.
+    Every check on the arguments and the data runs before the model is built.
+    """
+    _check_captioner(model, overrides)
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(
+            f"epochs and batch_size must be positive; got {epochs}, {batch_size}."
+        )
+    if image_size is None:
+        image_size = SHAPES_IMAGE_SIZE if data is None else PHOTO_IMAGE_SIZE
+    data_options = {
+        "data": runs.absolute(data),
+        "images": runs.absolute(images),
+        "image_size": image_size,
+    }
+    asked = {
+        "model": model,
+        **data_options,
+        "max_tokens": max_tokens,
+        "options": overrides,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "patience": patience,
+        "strategy": strategy,
+        "precision": precision,
+        "jit_compile": jit_compile,
+        "seed": seed,
+    }
+    output = runs.prepare_output(output, resume, asked)
+    distribution = training.get_strategy(strategy)
+    splits = load_splits(**data_options)
+    train_captions = [c for captions in splits["train"].captions for c in captions]
+    vocabulary = caption_vocabulary(train_captions, max_tokens)
+
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    with training.precision(precision), distribution.scope():
+        captioner = zoo.build(
+            model,
+            vocabulary=vocabulary,
+            image_shape=(image_size, image_size, 3),
+            **overrides,
+        )
+        training.compile_for_training(captioner, distribution, jit_compile)
+    train_batches, valid_batches = (
+        CaptionBatches(
+            captioner,
+            splits[split],
+            batch_size=batch_size,
+            shuffle=split == "train",
+            seed=seed or 0,
+        )
+        for split in ("train", "valid")
+    )
+    runs.make_run_folder(
+        output,
+        {
+            **asked,
+            "images_per_split": {name: len(split) for name, split in splits.items()},
+            "vocabulary_size": len(vocabulary),
+            "replicas": distribution.num_replicas_in_sync,
+        },
+    )
+    best = output / "best.weights.h5"
+    # The best validation loss before a resume: only a better epoch replaces its
+    # weights, and early stopping counts from it.
+    best_so_far = _best_validation_loss(output) if resume else None
+    callbacks = [
+        *runs.run_callbacks(output, resume),
+        keras.callbacks.ModelCheckpoint(
+            str(best),
+            monitor="val_loss",
+            save_best_only=True,
+            save_weights_only=True,
+            initial_value_threshold=best_so_far,
+        ),
+    ]
+    if patience is not None:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=patience, baseline=best_so_far, verbose=1
+            )
+        )
+    captioner.fit(
+        train_batches, epochs=epochs, validation_data=valid_batches, callbacks=callbacks
+    )
+    captioner.load_weights(best)
+    captioner.save(output / "model.keras")
+    plot_learning_curve(
+        output / "history.csv", output / "learning_curve.png", metric="loss"
+    )
+    test_splits = {k: v for k, v in splits.items() if k not in ("train", "valid")}
+    report = evaluate_splits(captioner, test_splits, output)
+    print_report(report)
+    return output
+
+
+def load_splits(data=None, images=None, image_size=SHAPES_IMAGE_SIZE) -> dict:
+    """The splits a run trains and evaluates on, from what run.json records."""
+    return load_captioned_images(data, images, (image_size, image_size, 3))
+
+
+def _best_validation_loss(output: Path) -> float | None:
+    path = output / "history.csv"
+    if not path.is_file():
+        return None
+    with open(path, newline="", encoding="utf-8") as file:
+        losses = [float(row["val_loss"]) for row in csv.DictReader(file)]
+    return min(losses, default=None)
+
+
+def load_run(run_dir) -> Captioner:
+    """The trained captioner of a run folder."""
+    captioner = runs.load_model(run_dir)
+    if not isinstance(captioner, Captioner):
+        raise ValueError(
+            f"{str(run_dir)!r} holds a {type(captioner).__name__}, not a captioner."
+        )
+    return captioner
+
+
+def evaluate(
+    captioner: Captioner, run_dir, data=None, images=None, **decoding
+) -> dict:
+    """`evaluate_splits` on the run's own test splits (and the shapes' unseen
+    split), or on every split of `data` when given; `decoding`: `sampler`,
+    `num_beams`, `length_penalty`, `max_length` of `Captioner.caption`."""
+    run = runs.read_run(run_dir)
+    image_size = run["image_size"]
+    if data is None:
+        splits = load_splits(run["data"], run["images"], image_size)
+        splits = {k: v for k, v in splits.items() if k not in ("train", "valid")}
+    else:
+        splits = load_splits(data, images, image_size)
+    return evaluate_splits(captioner, splits, Path(run_dir), **decoding)
+
+
+def evaluate_splits(
+    captioner: Captioner, splits: dict[str, CaptionedImages], folder: Path,
+    **decoding,
+) -> dict:  # fmt: skip
+    """BLEU-1..4 of every split (and exact-attribute accuracy where the split
+    knows its shapes); written to folder/evaluation.json, the captions to
+    folder/captions_SPLIT.tsv."""
+    report = {"decoding": decoding or {"sampler": "greedy"}}
+    for name, split in splits.items():
+        hypotheses = captioner.caption(split.images, **decoding)
+        scores = {"images": len(split), **bleu_scores(split.captions, hypotheses)}
+        if all(split.shapes):
+            scores["attribute_accuracy"] = attribute_accuracy(split.shapes, hypotheses)
+        report[name] = scores
+        with open(folder / f"captions_{name}.tsv", "w", encoding="utf-8") as file:
+            file.write("index\tcaption\treference\n")
+            for index, (caption, references) in enumerate(
+                zip(hypotheses, split.captions, strict=True)
+            ):
+                file.write(f"{index}\t{caption}\t{references[0]}\n")
+    runs.write_json(folder / "evaluation.json", report)
+    return report
+
+
+def print_report(report: dict) -> None:
+    """One line of scores per split."""
+    for name, scores in report.items():
+        if name == "decoding":
+            continue
+        figures = "  ".join(
+            f"{key}={value:.4f}" for key, value in scores.items() if key != "images"
+        )
+        print(f"{name} ({scores['images']} images): {figures}")
+
+
+def caption_files(captioner: Captioner, paths, **decoding) -> list[str]:
+    """Image files -> one caption each (resized as training resized them)."""
+    return captioner.caption(load_images(paths, captioner.image_shape), **decoding)
+
+
+def _check_captioner(model: str, overrides: dict) -> None:
+    spec = zoo.get(model)  # unknown names raise with close matches
+    if not issubclass(spec.cls, Captioner):
+        raise ValueError(f"{model!r} is not a captioner.")
+    for argument in ("vocabulary", "image_shape"):
+        if argument in overrides:
+            raise ValueError(
+                f"{argument} is set from the data; do not pass {argument}=... ."
+            )
