@@ -28,26 +28,52 @@ CLASSIFIER_OPTIONS = {
     "test_data": "--test-data",
     "text_column": "--text-column",
     "label_column": "--label-column",
-    "max_tokens": "--max-tokens",
     "max_length": "--max-length",
     "pooling": "--pooling",
-    "patience": "--patience",
 }
+CAPTIONER_OPTIONS = {
+    "images": "--images",
+    "image_size": "--image-size",
+    "injection": "--injection",
+    "scheduled_sampling": "--scheduled-sampling",
+    "sampling_k": "--sampling-k",
+    "sampling_slope": "--sampling-slope",
+    "sampling_minimum": "--sampling-minimum",
+}
+# Classifiers and captioners both fit a vocabulary and stop early.
+VOCABULARY_AND_PATIENCE = {"max_tokens": "--max-tokens", "patience": "--patience"}
 
 
 def _train(arguments) -> int:
     import zoo
-    from zoo.models import TextClassifier
+    from zoo.models import Captioner, TextClassifier
 
-    if issubclass(zoo.get(arguments.model).cls, TextClassifier):
-        _refuse(arguments, LANGUAGE_MODEL_OPTIONS, "a text classifier")
+    cls = zoo.get(arguments.model).cls
+    if issubclass(cls, TextClassifier):
+        _refuse(
+            arguments,
+            LANGUAGE_MODEL_OPTIONS | CAPTIONER_OPTIONS,
+            f"{arguments.model!r}, a text classifier",
+        )
         return _train_classifier(arguments)
-    _refuse(arguments, CLASSIFIER_OPTIONS, "a language model")
+    if issubclass(cls, Captioner):
+        _refuse(
+            arguments,
+            LANGUAGE_MODEL_OPTIONS | CLASSIFIER_OPTIONS,
+            f"{arguments.model!r}, a captioner",
+        )
+        return _train_captioner(arguments)
+    _refuse(
+        arguments,
+        CLASSIFIER_OPTIONS | CAPTIONER_OPTIONS | VOCABULARY_AND_PATIENCE,
+        f"{arguments.model!r}, a language model",
+    )
     return _train_language_model(arguments)
 
 
-def _refuse(arguments, options: dict, kind: str) -> None:
-    """Rejects options the model does not take, before anything is loaded."""
+def _refuse(arguments, options: dict, what: str) -> None:
+    """Rejects options that `what` (a model) does not take, before anything is
+    loaded."""
     given = [
         flag
         for dest, flag in options.items()
@@ -55,7 +81,7 @@ def _refuse(arguments, options: dict, kind: str) -> None:
     ]
     if given:
         raise ValueError(
-            f"{', '.join(given)} do(es) not apply to {arguments.model!r}, {kind}."
+            f"{', '.join(given)} do(es) not apply to {what}."
         )
 
 
@@ -79,6 +105,33 @@ def _train_classifier(arguments) -> int:
         arguments.model,
         valid_data=arguments.valid_data,
         test_data=arguments.test_data,
+        **_run_options(arguments, f"runs/{arguments.model}"),
+        **options,
+    )
+    return 0
+
+
+def _train_captioner(arguments) -> int:
+    from tasks import captioning
+
+    options = _given(
+        epochs=arguments.epochs,
+        batch_size=arguments.batch_size,
+        hidden_dim=arguments.hidden_dim,
+        learning_rate=arguments.learning_rate,
+        max_tokens=arguments.max_tokens,
+        image_size=arguments.image_size,
+        injection=arguments.injection,
+        scheduled_sampling=arguments.scheduled_sampling,
+        sampling_k=arguments.sampling_k,
+        sampling_slope=arguments.sampling_slope,
+        sampling_minimum=arguments.sampling_minimum,
+    )
+    if arguments.patience is not None:
+        options["patience"] = arguments.patience or None  # 0: never stop early
+    captioning.train(
+        arguments.model,
+        images=arguments.images,
         **_run_options(arguments, f"runs/{arguments.model}"),
         **options,
     )
@@ -143,10 +196,31 @@ def _generate(arguments) -> int:
 
 
 def _evaluate(arguments) -> int:
-    from tasks import language_modeling, runs, text_classification
-    from zoo.models import TextClassifier
+    from tasks import captioning, language_modeling, runs, text_classification
+    from zoo.models import Captioner, TextClassifier
 
     model = runs.load_model(arguments.run_dir)
+    if isinstance(model, Captioner):
+        report = captioning.evaluate(
+            model,
+            arguments.run_dir,
+            arguments.data,
+            arguments.images,
+            **_decoding(arguments),
+        )
+        captioning.print_report(report)
+        print(f"written: {arguments.run_dir}/evaluation.json, captions_*.tsv")
+        return 0
+    _refuse(
+        arguments,
+        {
+            "images": "--images",
+            "num_beams": "--num-beams",
+            "length_penalty": "--length-penalty",
+            "max_length": "--max-length",
+        },
+        f"{type(model).__name__} runs (captioners only)",
+    )
     if isinstance(model, TextClassifier):
         report = text_classification.evaluate(
             model,
@@ -184,14 +258,49 @@ def _predict(arguments) -> int:
     return 0
 
 
+def _caption(arguments) -> int:
+    from tasks import captioning
+
+    captioner = captioning.load_run(arguments.run_dir)
+    captions = captioning.caption_files(
+        captioner, arguments.images, **_decoding(arguments)
+    )
+    for path, caption in zip(arguments.images, captions, strict=True):
+        print(f"{caption}\t{path}")
+    return 0
+
+
+def _decoding(arguments) -> dict:
+    """`Captioner.caption`'s decoding options from --num-beams, --length-penalty
+    and --max-length."""
+    options = _given(max_length=arguments.max_length)
+    if arguments.num_beams and arguments.num_beams > 1:
+        options |= {"sampler": "beam", "num_beams": arguments.num_beams}
+        options |= _given(length_penalty=arguments.length_penalty)
+    elif arguments.length_penalty is not None:
+        raise ValueError("--length-penalty needs beam search: --num-beams 2 or more.")
+    return options
+
+
 def _export(arguments) -> int:
     from tasks import runs
     from tasks.export import export_language_model
+    from tasks.export_captioner import export_captioner
     from tasks.export_classifier import export_text_classifier
-    from zoo.models import TextClassifier
+    from zoo.models import Captioner, TextClassifier
 
     model = runs.load_model(arguments.run_dir)
-    if isinstance(model, TextClassifier):
+    if not isinstance(model, Captioner) and (
+        arguments.num_beams is not None or arguments.length_penalty is not None
+    ):
+        raise ValueError("--num-beams and --length-penalty apply to captioners.")
+    if isinstance(model, Captioner):
+        options = _given(
+            num_beams=arguments.num_beams, length_penalty=arguments.length_penalty
+        )
+        path = export_captioner(model, arguments.out_dir, **options)
+        signatures = "serving_default, caption"
+    elif isinstance(model, TextClassifier):
         path = export_text_classifier(model, arguments.out_dir)
         signatures = "serving_default, classify"
     else:
@@ -234,9 +343,12 @@ def make_parser() -> argparse.ArgumentParser:
         "list", help="list every registered model and preset"
     ).set_defaults(run=_list_models)
 
-    train = verbs.add_parser("train", help="train a language model or a classifier")
+    train = verbs.add_parser(
+        "train", help="train a language model, a classifier or a captioner"
+    )
     train.add_argument(
-        "model", help="a registered model, e.g. lstm_lm or bilstm_classifier"
+        "model",
+        help="a registered model, e.g. lstm_lm, bilstm_classifier or lstm_captioner",
     )
     train.add_argument(
         "--data",
@@ -248,7 +360,9 @@ def make_parser() -> argparse.ArgumentParser:
         "class, or tfds:NAME such as tfds:imdb_reviews, tfds:glue/sst2, "
         "tfds:ag_news_subset (download) or tfds:local_labelled_texts/"
         "sentiment_sentences (offline) (default: the UCI sentiment sentences, "
-        "shipped with rnn-zoo)",
+        "shipped with rnn-zoo). Captioners: a folder in the Flickr8k/Flickr30k "
+        "layout (a *.token.txt captions file, optional split lists) or "
+        "tfds:coco_captions (downloads) (default: the generated shapes dataset)",
     )
     train.add_argument("--preset", help="a registered preset, e.g. lstm_lm_ptb_small")
     train.add_argument("--epochs", type=_positive_int)
@@ -293,6 +407,44 @@ def make_parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         help="stop after this many epochs without a better validation accuracy, "
         "keeping the best weights; 0: never stop early (default: 3)",
+    )
+    captioner = train.add_argument_group("captioners")
+    captioner.add_argument(
+        "--images", help="the image folder of --data (default: --data itself)"
+    )
+    captioner.add_argument(
+        "--image-size",
+        type=_positive_int,
+        help="images are resized to this many pixels squared (default: 48 for the "
+        "shapes data, 128 otherwise)",
+    )
+    captioner.add_argument(
+        "--injection",
+        choices=["init", "pre", "par", "merge"],
+        help="where the image goes in: the initial state, the first input, every "
+        "input, or beside the decoder output (default: init)",
+    )
+    captioner.add_argument(
+        "--scheduled-sampling",
+        choices=["linear", "exponential", "inverse_sigmoid"],
+        help="feed the decoder its own sampled word with a probability that grows "
+        "along this schedule (Bengio et al. 2015) (default: teacher forcing only)",
+    )
+    captioner.add_argument(
+        "--sampling-k",
+        type=float,
+        help="the schedule's k (defaults: linear 1, exponential 0.9995, inverse "
+        "sigmoid 500)",
+    )
+    captioner.add_argument(
+        "--sampling-slope",
+        type=float,
+        help="the linear schedule's decrease per training step (default: 1e-4)",
+    )
+    captioner.add_argument(
+        "--sampling-minimum",
+        type=float,
+        help="the lowest probability of feeding the true word (default: 0)",
     )
     train.add_argument(
         "--strategy",
@@ -339,12 +491,14 @@ def make_parser() -> argparse.ArgumentParser:
 
     evaluate = verbs.add_parser(
         "evaluate",
-        help="a language model's perplexity on --data, or a classifier's accuracy, "
-        "macro F1, per-class table and confusion matrix (on --data, default: the "
-        "run's test split)",
+        help="a language model's perplexity on --data, a classifier's accuracy, "
+        "macro F1, per-class table and confusion matrix, or a captioner's BLEU-1..4 "
+        "(on --data, default: the run's test split)",
     )
     evaluate.add_argument("run_dir")
     evaluate.add_argument("--data")
+    evaluate.add_argument("--images", help="captioners: the image folder of --data")
+    _add_decoding_arguments(evaluate)
     evaluate.add_argument("--text-column", help="classifiers (default: the run's)")
     evaluate.add_argument("--label-column", help="classifiers (default: the run's)")
     evaluate.set_defaults(run=_evaluate)
@@ -358,13 +512,49 @@ def make_parser() -> argparse.ArgumentParser:
     )
     predict.set_defaults(run=_predict)
 
+    caption = verbs.add_parser("caption", help="a captioner's caption for image files")
+    caption.add_argument("run_dir")
+    caption.add_argument("images", nargs="+", help="image files (JPEG, PNG, ...)")
+    _add_decoding_arguments(caption)
+    caption.set_defaults(run=_caption)
+
     export = verbs.add_parser(
-        "export", help="a run's model as a TensorFlow SavedModel that serves raw text"
+        "export",
+        help="a run's model as a TensorFlow SavedModel that serves raw text or images",
     )
     export.add_argument("run_dir")
     export.add_argument("out_dir", help="the SavedModel goes to OUT_DIR/1/")
+    export.add_argument(
+        "--num-beams",
+        type=_positive_int,
+        help="captioners: beam search of this width in the graph (default: 1, "
+        "greedy)",
+    )
+    export.add_argument(
+        "--length-penalty", type=float, help="captioners' beam search (default: 0.6)"
+    )
     export.set_defaults(run=_export)
     return parser
+
+
+def _add_decoding_arguments(parser) -> None:
+    """Captioners' decoding: greedy, or beam search with --num-beams."""
+    parser.add_argument(
+        "--num-beams",
+        type=_positive_int,
+        help="captioners: beam search of this width (default: 1, greedy)",
+    )
+    parser.add_argument(
+        "--length-penalty",
+        type=float,
+        help="captioners' beam search: the GNMT length penalty's exponent "
+        "(default: 0.6)",
+    )
+    parser.add_argument(
+        "--max-length",
+        type=_positive_int,
+        help="captioners: words per caption at most (default: the model's)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.data.corpus import TFDS_PREFIX
 from tasks.data.captioned_images import CaptionedImages
+from tasks.data.corpus import TFDS_PREFIX
 from tasks.data.images import load_images, resize
 from tasks.data.shapes import make_shapes
 

@@ -4,24 +4,15 @@ installed console script, and the errors it gives before any training starts."""
 import csv
 import json
 import math
-import shutil
-import subprocess
 
 import pytest
 import tensorflow as tf
 
 from tasks.language_modeling import load_run
+from tests.tasks.console import rnn_zoo as _run
 
 TINY = ["--level", "char", "--batch-size", "2", "--sequence-length", "10"]
 SMALL_MODEL = ["--hidden-dim", "8"]
-
-
-def _run(*arguments):
-    executable = shutil.which("rnn-zoo")
-    assert executable, "rnn-zoo is not installed: pip install -e ."
-    return subprocess.run(
-        [executable, *map(str, arguments)], capture_output=True, text=True
-    )
 
 
 def _train_tiny(corpus, folder, epochs, resume=False):

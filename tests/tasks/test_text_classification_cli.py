@@ -17,17 +17,10 @@ import tensorflow as tf
 
 from tasks.data.labelled_splits import load_splits
 from tasks.text_classification import load_run
+from tests.tasks.console import rnn_zoo as _run
 
 FILLERS = "the a movie was really quite plot actor scene and but so".split()
 SMALL_MODEL = ["--hidden-dim", "32", "--learning-rate", "0.01", "--seed", "0"]
-
-
-def _run(*arguments, **options):
-    executable = shutil.which("rnn-zoo")
-    assert executable, "rnn-zoo is not installed: pip install -e ."
-    return subprocess.run(
-        [executable, *map(str, arguments)], capture_output=True, text=True, **options
-    )
 
 
 def _keyword_order_texts(count, rng):

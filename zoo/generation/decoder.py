@@ -48,12 +48,12 @@ class RecurrentDecoder:
     def generate_step(self, inputs, stop_token_ids=None):
         self.trace_count += 1  # Python side effect: runs once per trace.
         token_ids, prompt_mask = inputs["token_ids"], inputs["prompt_mask"]
-        batch_size, max_length = token_ids.shape
+        batch_size, max_length = ops.shape(token_ids)  # a tensor where unknown
         prompt_length = prompt_mask.shape[1]
         cache = self.start_cache(inputs)
 
         def next(prompt, cache, index):
-            rows = prompt.shape[0]  # B, or B * beams under beam search
+            rows = ops.shape(prompt)[0]  # B, or B * beams under beam search
             token = ops.slice(prompt, [0, index - 1], [rows, 1])  # (rows, 1)
             logits, cache = self.step(token, cache)
             return logits, None, cache
