@@ -176,9 +176,7 @@ def load_run(run_dir) -> Captioner:
     return captioner
 
 
-def evaluate(
-    captioner: Captioner, run_dir, data=None, images=None, **decoding
-) -> dict:
+def evaluate(captioner: Captioner, run_dir, data=None, images=None, **decoding) -> dict:
     """`evaluate_splits` on the run's own test splits (and the shapes' unseen
     split), or on every split of `data` when given; `decoding`: `sampler`,
     `num_beams`, `length_penalty`, `max_length` of `Captioner.caption`."""

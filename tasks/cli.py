@@ -80,9 +80,7 @@ def _refuse(arguments, options: dict, what: str) -> None:
         if getattr(arguments, dest) not in (None, False)
     ]
     if given:
-        raise ValueError(
-            f"{', '.join(given)} do(es) not apply to {what}."
-        )
+        raise ValueError(f"{', '.join(given)} do(es) not apply to {what}.")
 
 
 def _train_classifier(arguments) -> int:
@@ -527,8 +525,7 @@ def make_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--num-beams",
         type=_positive_int,
-        help="captioners: beam search of this width in the graph (default: 1, "
-        "greedy)",
+        help="captioners: beam search of this width in the graph (default: 1, greedy)",
     )
     export.add_argument(
         "--length-penalty", type=float, help="captioners' beam search (default: 0.6)"

@@ -64,9 +64,7 @@ class CaptionServer(tf.Module):
         self.image_shape = tuple(captioner.image_shape)
         self.max_length = captioner.max_caption_length
 
-    @tf.function(
-        input_signature=[tf.TensorSpec([None], tf.string, name="image_bytes")]
-    )
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="image_bytes")])
     def caption(self, image_bytes):
         check = tf.debugging.assert_positive(
             tf.size(image_bytes), message="caption needs at least one image."

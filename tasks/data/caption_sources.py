@@ -8,8 +8,9 @@
   the folder itself or in `images` (a folder). The split lists
   `*trainImages.txt`, `*devImages.txt`, `*testImages.txt` are used when present;
   otherwise the images are cut 80/10/10 (seeded).
-- `tfds:coco_captions`: TFDS's COCO captions (downloads, so it needs the network
-  the first time).
+- `tfds:NAME`: a TFDS dataset in coco_captions' layout (`tasks.data.tfds_captions`):
+  `tfds:coco_captions` downloads, so it needs the network the first time;
+  `tfds:local_captioned_images/shapes` is offline.
 """
 
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 
 from tasks.data.captioned_images import CaptionedImages
 from tasks.data.corpus import TFDS_PREFIX
-from tasks.data.images import load_images, resize
+from tasks.data.images import load_images
 from tasks.data.shapes import make_shapes
 
 SPLIT_FILES = {"train": "trainImages", "valid": "devImages", "test": "testImages"}
@@ -36,7 +37,10 @@ def load_captioned_images(
             raise ValueError(f"The shapes images are square; got {image_shape}.")
         return make_shapes(image_size=image_shape[0], seed=seed)
     if str(data).startswith(TFDS_PREFIX):
-        return _tfds_captions(str(data)[len(TFDS_PREFIX) :], image_shape)
+        # TensorFlow Datasets is imported only when asked for (a slow import).
+        from tasks.data.tfds_captions import read_tfds_captions
+
+        return read_tfds_captions(str(data), image_shape)
     return _flickr_layout(Path(data), images, image_shape, seed)
 
 
@@ -123,31 +127,3 @@ def _split_names(folder: Path, names: list[str], seed) -> dict[str, list[str]]:
         "valid": shuffled[cut_test:cut_valid],
         "test": shuffled[:cut_test],
     }
-
-
-def _tfds_captions(name: str, image_shape) -> dict[str, CaptionedImages]:
-    """TFDS coco_captions (2014 Karpathy splits: train, val, test): every image
-    with its captions."""
-    import tensorflow_datasets as tfds
-
-    from tasks.data.tfds_corpora import prepare
-
-    if name.split("/")[0] != "coco_captions":
-        raise ValueError(
-            f"tfds:{name} is not a captioning dataset rnn-zoo reads; use "
-            "tfds:coco_captions."
-        )
-    builder = tfds.builder(name)
-    prepare(builder, name)
-    splits = {}
-    for split, tfds_split in (("train", "train"), ("valid", "val"), ("test", "test")):
-        images, captions = [], []
-        for example in tfds.as_numpy(builder.as_dataset(split=tfds_split)):
-            images.append(resize(example["image"], image_shape).numpy())
-            captions.append(
-                [text.decode("utf-8") for text in example["captions"]["text"]]
-            )
-        splits[split] = CaptionedImages(
-            np.stack(images), captions, [[] for _ in images]
-        )
-    return splits

@@ -11,8 +11,10 @@ import tensorflow as tf
 
 import zoo
 from tasks import cli, training
+from zoo.models import caption_vocabulary
 
 BATCH, TIME, VOCABULARY = 8, 6, 30
+IMAGE_SHAPE = (8, 8, 3)
 
 # name -> (zoo model arguments, optimizer), each with its clipping active.
 CASES = {
@@ -38,6 +40,22 @@ CASES = {
         dict(name="bilstm_classifier", global_clipnorm=0.01, pooling="mean"),
         None,
     ),
+    # Right-padded captions, the image through the CNN, injected every step.
+    "captioner_recipe_global_clipnorm": (
+        dict(name="gru_captioner", global_clipnorm=0.01, injection="par"),
+        None,
+    ),
+    # The scheduled-sampling loop (at probability 1 of the true word, so both
+    # runs feed the same words) and its step counter on two replicas.
+    "captioner_scheduled_sampling": (
+        dict(
+            name="lstm_captioner",
+            global_clipnorm=0.01,
+            scheduled_sampling="linear",
+            sampling_slope=0.0,
+        ),
+        None,
+    ),
 }
 
 
@@ -50,6 +68,11 @@ def _batch(arguments):
         tokens = rng.integers(1, VOCABULARY, size=(BATCH, TIME))
         tokens[np.arange(TIME) >= rng.integers(1, TIME + 1, size=(BATCH, 1))] = 0
         return tokens, rng.integers(0, 2, size=BATCH)
+    if arguments["name"].endswith("_captioner"):
+        tokens = rng.integers(1, VOCABULARY, size=(BATCH, TIME + 1))
+        tokens[np.arange(TIME + 1) >= rng.integers(3, TIME + 2, size=(BATCH, 1))] = 0
+        images = rng.uniform(0, 255, size=(BATCH, *IMAGE_SHAPE)).astype("float32")
+        return {"image": images, "token_ids": tokens[:, :-1]}, tokens[:, 1:]
     x = rng.normal(size=(BATCH, TIME, arguments["input_dim"])).astype("float32")
     return x, rng.normal(size=(BATCH, 1)).astype("float32")
 
@@ -59,6 +82,14 @@ def _build(arguments):
     name = arguments.pop("name")
     if name.endswith(("_lm", "_classifier")):
         arguments |= dict(vocabulary_size=VOCABULARY, hidden_dim=8, num_layers=1)
+    elif name.endswith("_captioner"):
+        words = " ".join(f"w{i}" for i in range(VOCABULARY - 4))  # + 4 specials
+        arguments |= dict(
+            vocabulary=caption_vocabulary([words]),
+            image_shape=IMAGE_SHAPE,
+            image_dim=4,
+            hidden_dim=8,
+        )
     else:
         arguments |= dict(hidden_dim=8, num_layers=1)
     return zoo.build(name, **arguments)

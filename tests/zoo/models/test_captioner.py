@@ -291,3 +291,56 @@ def test_bad_input_is_refused_with_the_value():
     )
     with pytest.raises(ValueError, match=r"feature vectors of shape \(B, 10\)"):
         features.caption(np.zeros((2, 12)))
+
+
+def test_precomputed_features_replace_the_image():
+    model = _captioner("par", input_dim=10)
+    features = np.random.default_rng(0).normal(size=(3, 10)).astype("float32")
+    inputs, targets = model.caption_pairs(CAPTIONS)
+    expected = ops.convert_to_numpy(model({"features": features, "token_ids": inputs}))
+    cache = model.decoder.start_cache(model.encoder(features))
+    logits, _ = model.decoder.step(inputs[:, 0], cache)
+    np.testing.assert_allclose(ops.convert_to_numpy(logits), expected[:, 0], atol=1e-5)
+    model.compile()
+    model.fit({"features": features, "token_ids": inputs}, targets, verbose=0)
+    assert len(model.caption(features, max_length=3)) == 3
+
+
+def test_a_keras_applications_backbone_reads_a_local_weights_file(tmp_path):
+    """The backbone starts from the file's weights (nothing downloaded), and a
+    saved captioner reloads them from itself, without the file."""
+    network = keras.applications.MobileNetV2(
+        include_top=False, weights=None, input_shape=(32, 32, 3), alpha=0.35
+    )
+    rng = np.random.default_rng(0)
+    for variable in network.trainable_variables:
+        variable.assign(rng.normal(0, 0.05, variable.shape))
+    path = tmp_path / "mobilenet.weights.h5"
+    network.save_weights(path)
+    model = zoo.build(
+        "gru_captioner",
+        vocabulary=caption_vocabulary(CAPTIONS),
+        image_shape=(32, 32, 3),
+        backbone="mobilenet_v2",
+        backbone_weights=str(path),
+        backbone_options={"alpha": 0.35},
+        hidden_dim=8,
+    )
+    loaded = model.encoder.get_layer(index=1)  # after the preprocessing layer
+    for ours, theirs in zip(loaded.get_weights(), network.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    images = _images(2, seed=1).repeat(4, axis=1).repeat(4, axis=2)  # 32 x 32
+    inputs, _ = model.caption_pairs(CAPTIONS[:2])
+    expected = ops.convert_to_numpy(model({"image": images, "token_ids": inputs}))
+    model.save(tmp_path / "captioner.keras")
+    path.unlink()
+    restored = keras.saving.load_model(tmp_path / "captioner.keras")
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(restored({"image": images, "token_ids": inputs})),
+        expected,
+        atol=1e-6,
+    )
+    with pytest.raises(ValueError, match="Unknown backbone 'vgg'. Available: "):
+        _captioner(backbone="vgg")
+    with pytest.raises(ValueError, match="backbone_weights and backbone_options need"):
+        _captioner(backbone_weights=str(path))

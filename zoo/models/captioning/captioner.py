@@ -54,8 +54,9 @@ class Captioner(TaskModel):
         image_shape: (H, W, C) of the images the encoder takes.
         input_dim: the size of precomputed feature vectors; when set the model
             takes "features" instead of "image".
-        backbone, backbone_weights: a keras.applications network and a local
-            weights file (see `image_encoder`); nothing is downloaded.
+        backbone, backbone_weights, backbone_options: a keras.applications
+            network, a local weights file and further constructor arguments (see
+            `image_encoder`); nothing is downloaded.
         image_dim: the size of the image vector v.
         embedding_dim (default hidden_dim), hidden_dim, num_layers, cell: the
             decoder; `cell` is a name from `zoo.cells.CELLS`.
@@ -75,6 +76,7 @@ class Captioner(TaskModel):
         input_dim: int | None = None,
         backbone: str | None = None,
         backbone_weights: str | None = None,
+        backbone_options: dict | None = None,
         image_dim: int = 128,
         embedding_dim: int | None = None,
         hidden_dim: int = 256,
@@ -117,7 +119,9 @@ class Captioner(TaskModel):
 
         # === Layers ===
         if input_dim is None:
-            encoder = image_encoder(image_shape, image_dim, backbone, backbone_weights)
+            encoder = image_encoder(
+                image_shape, image_dim, backbone, backbone_weights, backbone_options
+            )
             image = keras.Input(shape=image_shape, name="image")
         else:
             encoder = feature_encoder(input_dim, image_dim)
@@ -155,6 +159,7 @@ class Captioner(TaskModel):
         self.input_dim = input_dim
         self.backbone = backbone
         self.backbone_weights = backbone_weights
+        self.backbone_options = dict(backbone_options or {})
         self.image_dim = image_dim
         self.embedding_dim = embedding_dim
         self.hidden_dim = hidden_dim
@@ -255,6 +260,7 @@ class Captioner(TaskModel):
             "input_dim": self.input_dim,
             "backbone": self.backbone,
             "backbone_weights": self.backbone_weights,
+            "backbone_options": self.backbone_options,
             "image_dim": self.image_dim,
             "embedding_dim": self.embedding_dim,
             "hidden_dim": self.hidden_dim,

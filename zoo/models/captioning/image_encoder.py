@@ -15,6 +15,7 @@ def image_encoder(
     feature_dim: int = 128,
     backbone: str | None = None,
     backbone_weights: str | None = None,
+    backbone_options: dict | None = None,
     name: str = "image_encoder",
 ) -> keras.Sequential:
     """Raw pixel values (0-255) -> an image vector (B, feature_dim).
@@ -29,14 +30,17 @@ def image_encoder(
 
     With `backbone` (a name in `BACKBONES`), that keras.applications network
     without its top, its own input preprocessing, global average pooling and the
-    same dense layer. Its weights are read from `backbone_weights` (a local .h5 or
-    .weights.h5 file) when given, else it starts random: nothing is downloaded.
+    same dense layer; `backbone_options` are further arguments of its constructor
+    (`alpha` of MobileNetV2). Its weights are read from `backbone_weights` (a local
+    .h5 or .weights.h5 file) when given, else it starts random: nothing is
+    downloaded.
     """
     if backbone is None:
-        if backbone_weights is not None:
+        if backbone_weights is not None or backbone_options:
             raise ValueError(
-                "backbone_weights needs a backbone; got backbone=None and "
-                f"backbone_weights={backbone_weights!r}."
+                "backbone_weights and backbone_options need a backbone; got "
+                f"backbone=None and backbone_weights={backbone_weights!r}, "
+                f"backbone_options={backbone_options!r}."
             )
         layers = [keras.layers.Rescaling(1 / 255, name="rescaling")]
         for filters in (32, 64, 128):
@@ -56,7 +60,10 @@ def image_encoder(
                 f"Unknown backbone {backbone!r}. Available: {', '.join(BACKBONES)}."
             )
         network = BACKBONES[backbone](
-            include_top=False, weights=None, input_shape=tuple(image_shape)
+            include_top=False,
+            weights=None,
+            input_shape=tuple(image_shape),
+            **(backbone_options or {}),
         )
         if backbone_weights is not None:
             network.load_weights(backbone_weights)
