@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
@@ -171,8 +172,9 @@ def test_bad_caption_data_fails_before_training(tmp_path, case, message):
     assert not (tmp_path / "run").exists()
 
 
-def test_a_flickr_layout_folder_trains_and_evaluates(tmp_path):
-    """Images and a token file without split lists: cut 80/10/10; one epoch."""
+def test_a_flickr_layout_folder_trains_resumes_and_evaluates(tmp_path):
+    """Images and a token file without split lists: cut 80/10/10. One epoch, then
+    a resumed second one continues the scheduled-sampling step count."""
     for index in range(20):
         _png(tmp_path / f"{index}.png", index)
     lines = [
@@ -181,14 +183,22 @@ def test_a_flickr_layout_folder_trains_and_evaluates(tmp_path):
         for n in range(2)
     ]
     (tmp_path / "Flickr8k.token.txt").write_text("\n".join(lines) + "\n")
-    result = rnn_zoo(
+    common = [
         "train", "gru_captioner", "--data", tmp_path, "--output", tmp_path / "run",
-        "--epochs", 1, "--image-size", 32, "--hidden-dim", 8,
+        "--image-size", 32, "--hidden-dim", 8, "--batch-size", 8,
         "--injection", "merge", "--scheduled-sampling", "inverse_sigmoid",
-    )  # fmt: skip
+    ]  # fmt: skip
+    result = rnn_zoo(*common, "--epochs", 1)
     assert result.returncode == 0, result.stderr[-3000:]
     run = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run["images_per_split"] == {"train": 16, "valid": 2, "test": 2}
     evaluation = json.loads((tmp_path / "run" / "evaluation.json").read_text())
     assert set(evaluation) == {"decoding", "test"}
     assert "attribute_accuracy" not in evaluation["test"]
+
+    resumed = rnn_zoo(*common, "--epochs", 2, "--resume")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "Epoch 2/2" in resumed.stdout and "Epoch 1/2" not in resumed.stdout
+    # 16 images x 2 captions in batches of 8: 4 steps an epoch.
+    last = keras.saving.load_model(tmp_path / "run" / "checkpoints" / "epoch_02.keras")
+    assert int(keras.ops.convert_to_numpy(last.decoder.training_step)) == 8
