@@ -9,7 +9,6 @@ lowest validation loss, which `model.keras` ends with), `learning_curve.png`,
 first reference).
 """
 
-import csv
 from pathlib import Path
 
 import keras
@@ -118,30 +117,14 @@ def train(
             "replicas": distribution.num_replicas_in_sync,
         },
     )
-    best = output / "best.weights.h5"
-    # The best validation loss before a resume: only a better epoch replaces its
-    # weights, and early stopping counts from it.
-    best_so_far = _best_validation_loss(output) if resume else None
     callbacks = [
         *runs.run_callbacks(output, resume),
-        keras.callbacks.ModelCheckpoint(
-            str(best),
-            monitor="val_loss",
-            save_best_only=True,
-            save_weights_only=True,
-            initial_value_threshold=best_so_far,
-        ),
+        *runs.keep_best_callbacks(output, "val_loss", "min", resume, patience),
     ]
-    if patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=patience, baseline=best_so_far, verbose=1
-            )
-        )
     captioner.fit(
         train_batches, epochs=epochs, validation_data=valid_batches, callbacks=callbacks
     )
-    captioner.load_weights(best)
+    captioner.load_weights(output / "best.weights.h5")
     captioner.save(output / "model.keras")
     plot_learning_curve(
         output / "history.csv", output / "learning_curve.png", metric="loss"
@@ -157,23 +140,9 @@ def load_splits(data=None, images=None, image_size=SHAPES_IMAGE_SIZE) -> dict:
     return load_captioned_images(data, images, (image_size, image_size, 3))
 
 
-def _best_validation_loss(output: Path) -> float | None:
-    path = output / "history.csv"
-    if not path.is_file():
-        return None
-    with open(path, newline="", encoding="utf-8") as file:
-        losses = [float(row["val_loss"]) for row in csv.DictReader(file)]
-    return min(losses, default=None)
-
-
 def load_run(run_dir) -> Captioner:
     """The trained captioner of a run folder."""
-    captioner = runs.load_model(run_dir)
-    if not isinstance(captioner, Captioner):
-        raise ValueError(
-            f"{str(run_dir)!r} holds a {type(captioner).__name__}, not a captioner."
-        )
-    return captioner
+    return runs.load_model(run_dir, Captioner, "a captioner")
 
 
 def evaluate(captioner: Captioner, run_dir, data=None, images=None, **decoding) -> dict:

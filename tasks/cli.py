@@ -97,8 +97,7 @@ def _train_classifier(arguments) -> int:
         text_column=_column(arguments.text_column),
         label_column=_column(arguments.label_column),
     )
-    if arguments.patience is not None:
-        options["patience"] = arguments.patience or None  # 0: never stop early
+    options |= _patience(arguments)
     text_classification.train(
         arguments.model,
         valid_data=arguments.valid_data,
@@ -125,8 +124,7 @@ def _train_captioner(arguments) -> int:
         sampling_slope=arguments.sampling_slope,
         sampling_minimum=arguments.sampling_minimum,
     )
-    if arguments.patience is not None:
-        options["patience"] = arguments.patience or None  # 0: never stop early
+    options |= _patience(arguments)
     captioning.train(
         arguments.model,
         images=arguments.images,
@@ -134,6 +132,13 @@ def _train_captioner(arguments) -> int:
         **options,
     )
     return 0
+
+
+def _patience(arguments) -> dict:
+    """--patience as `train` takes it: absent, or 0 (never stop early) as None."""
+    if arguments.patience is None:
+        return {}
+    return {"patience": arguments.patience or None}
 
 
 def _run_options(arguments, default_output: str) -> dict:

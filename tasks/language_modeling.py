@@ -131,12 +131,7 @@ def evaluate_windows(lm: LanguageModel, inputs, targets) -> float:
 
 def load_run(run_dir) -> LanguageModel:
     """The trained language model of a run folder."""
-    lm = runs.load_model(run_dir)
-    if not isinstance(lm, LanguageModel):
-        raise ValueError(
-            f"{str(run_dir)!r} holds a {type(lm).__name__}, not a language model."
-        )
-    return lm
+    return runs.load_model(run_dir, LanguageModel, "a language model")
 
 
 def evaluate(run_dir, data) -> float:

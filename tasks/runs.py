@@ -6,6 +6,7 @@ interrupted run resumes from its last finished epoch with `resume=True`, and a
 finished one trains on to a larger `epochs`), `history.csv` and TensorBoard `logs/`.
 """
 
+import csv
 import json
 from pathlib import Path
 
@@ -72,14 +73,60 @@ def run_callbacks(output: Path, resume: bool) -> list:
     ]
 
 
-def load_model(run_dir) -> keras.Model:
-    """The trained model of a run folder."""
+def load_model(run_dir, expected: type = keras.Model, what: str = "a model"):
+    """The trained model of a run folder, refused unless an `expected` (`what`)."""
     path = Path(run_dir) / "model.keras"
     if not path.is_file():
         raise ValueError(
             f"{str(run_dir)!r} is not a finished run folder: it has no model.keras."
         )
-    return keras.models.load_model(path)
+    model = keras.models.load_model(path)
+    if not isinstance(model, expected):
+        raise ValueError(
+            f"{str(run_dir)!r} holds a {type(model).__name__}, not {what}."
+        )
+    return model
+
+
+def keep_best_callbacks(
+    output: Path, monitor: str, mode: str, resume: bool, patience: int | None
+) -> list:
+    """`best.weights.h5`, the weights of the best epoch by `monitor` ("min" or
+    "max" `mode`), and early stopping after `patience` epochs without a better one
+    (None: never). On resume the epochs before count: only a better epoch
+    replaces their best weights, and early stopping counts from their best."""
+    best_so_far = best_in_history(output, monitor, mode) if resume else None
+    callbacks = [
+        keras.callbacks.ModelCheckpoint(
+            str(output / "best.weights.h5"),
+            monitor=monitor,
+            mode=mode,
+            save_best_only=True,
+            save_weights_only=True,
+            initial_value_threshold=best_so_far,
+        )
+    ]
+    if patience is not None:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor=monitor,
+                mode=mode,
+                patience=patience,
+                baseline=best_so_far,
+                verbose=1,
+            )
+        )
+    return callbacks
+
+
+def best_in_history(output: Path, key: str, mode: str) -> float | None:
+    """The best (`mode` "min" or "max") `key` in a run's history.csv, if any."""
+    path = output / "history.csv"
+    if not path.is_file():
+        return None
+    with open(path, newline="", encoding="utf-8") as file:
+        values = [float(row[key]) for row in csv.DictReader(file)]
+    return (min if mode == "min" else max)(values, default=None)
 
 
 def read_run(run_dir) -> dict:

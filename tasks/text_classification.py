@@ -9,7 +9,6 @@ accuracy's weights, which `model.keras` ends with), `learning_curve.png`
 vocabulary and the label names are inside `model.keras`.
 """
 
-import csv
 from pathlib import Path
 
 import keras
@@ -123,38 +122,17 @@ def train(
             "replicas": distribution.num_replicas_in_sync,
         },
     )
-    best = output / "best.weights.h5"
-    # The best validation accuracy of the epochs before a resume: only a better
-    # epoch replaces their weights, and early stopping counts from it.
-    best_so_far = _best_validation_accuracy(output) if resume else None
     callbacks = [
         *runs.run_callbacks(output, resume),
-        keras.callbacks.ModelCheckpoint(
-            str(best),
-            monitor="val_accuracy",
-            mode="max",
-            save_best_only=True,
-            save_weights_only=True,
-            initial_value_threshold=best_so_far,
-        ),
+        *runs.keep_best_callbacks(output, "val_accuracy", "max", resume, patience),
     ]
-    if patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_accuracy",
-                mode="max",
-                patience=patience,
-                baseline=best_so_far,
-                verbose=1,
-            )
-        )
     classifier.fit(
         train_batches,
         epochs=epochs,
         validation_data=valid_batches,
         callbacks=callbacks,
     )
-    classifier.load_weights(best)
+    classifier.load_weights(output / "best.weights.h5")
     classifier.save(output / "model.keras")
     plot_learning_curve(
         output / "history.csv",
@@ -167,25 +145,9 @@ def train(
     return output
 
 
-def _best_validation_accuracy(output: Path) -> float | None:
-    """The best `val_accuracy` in a run's history.csv, if it has one."""
-    path = output / "history.csv"
-    if not path.is_file():
-        return None
-    with open(path, newline="", encoding="utf-8") as file:
-        scores = [float(row["val_accuracy"]) for row in csv.DictReader(file)]
-    return max(scores, default=None)
-
-
 def load_run(run_dir) -> TextClassifier:
     """The trained classifier of a run folder."""
-    classifier = runs.load_model(run_dir)
-    if not isinstance(classifier, TextClassifier):
-        raise ValueError(
-            f"{str(run_dir)!r} holds a {type(classifier).__name__}, not a text "
-            "classifier."
-        )
-    return classifier
+    return runs.load_model(run_dir, TextClassifier, "a text classifier")
 
 
 def evaluate(

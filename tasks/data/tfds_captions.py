@@ -36,9 +36,7 @@ class LocalCaptionedImages(tfds.core.GeneratorBasedBuilder):
             features=tfds.features.FeaturesDict(
                 {
                     "image": tfds.features.Image(shape=(48, 48, 3)),
-                    "captions": tfds.features.Sequence(
-                        {"text": tfds.features.Text()}
-                    ),
+                    "captions": tfds.features.Sequence({"text": tfds.features.Text()}),
                 }
             ),
             supervised_keys=None,
