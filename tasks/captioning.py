@@ -9,6 +9,7 @@ lowest validation loss, which `model.keras` ends with), `learning_curve.png`,
 first reference).
 """
 
+import csv
 from pathlib import Path
 
 import keras
@@ -22,6 +23,9 @@ from tasks.data.captioned_images import CaptionedImages
 from tasks.data.images import load_images
 from tasks.plots import plot_learning_curve
 from zoo.models import Captioner, caption_vocabulary
+from zoo.models.captioning import INJECTIONS
+from zoo.models.captioning.image_encoder import check_backbone
+from zoo.models.captioning.scheduled_sampling import check_schedule
 
 SHAPES_IMAGE_SIZE, PHOTO_IMAGE_SIZE = 48, 128
 
@@ -57,7 +61,7 @@ def train(
     `precision`, `jit_compile`, `seed` as in `tasks.language_modeling.train`.
     Every check on the arguments and the data runs before the model is built.
     """
-    _check_captioner(model, overrides)
+    _check_captioner(model, overrides, max_tokens)
     if epochs < 1 or batch_size < 1:
         raise ValueError(
             f"epochs and batch_size must be positive; got {epochs}, {batch_size}."
@@ -129,15 +133,23 @@ def train(
     plot_learning_curve(
         output / "history.csv", output / "learning_curve.png", metric="loss"
     )
-    test_splits = {k: v for k, v in splits.items() if k not in ("train", "valid")}
-    report = evaluate_splits(captioner, test_splits, output)
+    report = evaluate_splits(captioner, _held_out(splits), output)
     print_report(report)
     return output
 
 
-def load_splits(data=None, images=None, image_size=SHAPES_IMAGE_SIZE) -> dict:
-    """The splits a run trains and evaluates on, from what run.json records."""
-    return load_captioned_images(data, images, (image_size, image_size, 3))
+def load_splits(
+    data=None, images=None, image_size=SHAPES_IMAGE_SIZE, splits=None
+) -> dict:
+    """The splits a run trains and evaluates on, from what run.json records (only
+    `splits` when given)."""
+    shape = (image_size, image_size, 3)
+    return load_captioned_images(data, images, shape, splits=splits)
+
+
+def _held_out(splits: dict) -> dict:
+    """The splits a run is evaluated on: test, and the shapes' unseen split."""
+    return {k: v for k, v in splits.items() if k not in ("train", "valid")}
 
 
 def load_run(run_dir) -> Captioner:
@@ -152,17 +164,19 @@ def evaluate(captioner: Captioner, run_dir, data=None, images=None, **decoding) 
     run = runs.read_run(run_dir)
     image_size = run["image_size"]
     if data is None:
-        splits = load_splits(run["data"], run["images"], image_size)
-        splits = {k: v for k, v in splits.items() if k not in ("train", "valid")}
+        held_out = ("test", "unseen")
+        splits = load_splits(run["data"], run["images"], image_size, held_out)
     else:
         splits = load_splits(data, images, image_size)
     return evaluate_splits(captioner, splits, Path(run_dir), **decoding)
 
 
 def evaluate_splits(
-    captioner: Captioner, splits: dict[str, CaptionedImages], folder: Path,
+    captioner: Captioner,
+    splits: dict[str, CaptionedImages],
+    folder: Path,
     **decoding,
-) -> dict:  # fmt: skip
+) -> dict:
     """BLEU-1..4 of every split (and exact-attribute accuracy where the split
     knows its shapes); written to folder/evaluation.json, the captions to
     folder/captions_SPLIT.tsv."""
@@ -173,12 +187,14 @@ def evaluate_splits(
         if all(split.shapes):
             scores["attribute_accuracy"] = attribute_accuracy(split.shapes, hypotheses)
         report[name] = scores
-        with open(folder / f"captions_{name}.tsv", "w", encoding="utf-8") as file:
-            file.write("index\tcaption\treference\n")
+        path = folder / f"captions_{name}.tsv"
+        with open(path, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file, delimiter="\t")
+            writer.writerow(["index", "caption", "reference"])
             for index, (caption, references) in enumerate(
                 zip(hypotheses, split.captions, strict=True)
             ):
-                file.write(f"{index}\t{caption}\t{references[0]}\n")
+                writer.writerow([index, caption, references[0]])
     runs.write_json(folder / "evaluation.json", report)
     return report
 
@@ -196,15 +212,51 @@ def print_report(report: dict) -> None:
 
 def caption_files(captioner: Captioner, paths, **decoding) -> list[str]:
     """Image files -> one caption each (resized as training resized them)."""
+    if captioner.input_dim is not None:
+        raise ValueError(
+            f"{captioner.name!r} takes feature vectors of size {captioner.input_dim}, "
+            "not image files."
+        )
     return captioner.caption(load_images(paths, captioner.image_shape), **decoding)
 
 
-def _check_captioner(model: str, overrides: dict) -> None:
+def _check_captioner(model: str, overrides: dict, max_tokens) -> None:
+    """The model arguments' errors, before any image is read."""
     spec = zoo.get(model)  # unknown names raise with close matches
     if not issubclass(spec.cls, Captioner):
         raise ValueError(f"{model!r} is not a captioner.")
-    for argument in ("vocabulary", "image_shape"):
+    for argument in ("vocabulary", "image_shape", "input_dim"):
         if argument in overrides:
             raise ValueError(
-                f"{argument} is set from the data; do not pass {argument}=... ."
+                f"{argument} is set from the data; do not pass {argument}=... "
+                "(a captioner of precomputed features trains in Python: "
+                "Captioner.fit)."
             )
+    injection = overrides.get("injection", "init")
+    if injection not in INJECTIONS:
+        raise ValueError(f"injection must be one of {INJECTIONS}; got {injection!r}.")
+    sampling = {
+        key: overrides[key]
+        for key in ("sampling_k", "sampling_slope", "sampling_minimum")
+        if key in overrides
+    }
+    schedule = overrides.get("scheduled_sampling")
+    if schedule is None and sampling:
+        raise ValueError(
+            f"{', '.join(sampling)} set a scheduled-sampling schedule; give one "
+            "with scheduled_sampling=... (--scheduled-sampling)."
+        )
+    if schedule is not None:
+        check_schedule(
+            schedule,
+            sampling.get("sampling_k"),
+            sampling.get("sampling_slope", 1e-4),
+            sampling.get("sampling_minimum", 0.0),
+        )
+    if overrides.get("backbone") is not None:
+        check_backbone(overrides["backbone"], overrides.get("backbone_options"))
+    if max_tokens is not None and max_tokens < 5:
+        raise ValueError(
+            f"max_tokens must be at least 5 (<pad>, <start>, <end>, [UNK] and a "
+            f"word); got {max_tokens}."
+        )

@@ -408,8 +408,9 @@ def make_parser() -> argparse.ArgumentParser:
     classifier.add_argument(
         "--patience",
         type=_non_negative_int,
-        help="stop after this many epochs without a better validation accuracy, "
-        "keeping the best weights; 0: never stop early (default: 3)",
+        help="stop after this many epochs without a better validation accuracy "
+        "(classifiers) or loss (captioners), keeping the best weights; 0: never "
+        "stop early (default: 3)",
     )
     captioner = train.add_argument_group("captioners")
     captioner.add_argument(

@@ -25,10 +25,18 @@ from zoo.models.captioning.captioner import END, PAD, START
 
 
 def export_captioner(
-    captioner: Captioner, out_dir, num_beams: int = 1, length_penalty: float = 0.6
+    captioner: Captioner,
+    out_dir,
+    num_beams: int = 1,
+    length_penalty: float | None = None,
 ) -> Path:
     """Writes `captioner` as a SavedModel under out_dir/1/ and returns that folder.
-    Refused for a captioner of precomputed features (it takes no image)."""
+    `length_penalty` (beam search only; default 0.6). Refused for a captioner of
+    precomputed features (it takes no image)."""
+    if length_penalty is not None and num_beams == 1:
+        raise ValueError(
+            "length_penalty needs beam search: num_beams 2 or more (--num-beams)."
+        )
     if captioner.input_dim is not None:
         raise ValueError(
             f"{captioner.name!r} takes feature vectors of size {captioner.input_dim}, "
@@ -44,7 +52,7 @@ def export_captioner(
 class CaptionServer(tf.Module):
     """The `caption` signature (see the module docstring)."""
 
-    def __init__(self, captioner: Captioner, num_beams=1, length_penalty=0.6):
+    def __init__(self, captioner: Captioner, num_beams=1, length_penalty=None):
         super().__init__()
         with precision(captioner.dtype_policy.name):
             self.model = Captioner.from_config(captioner.get_config())
@@ -55,7 +63,11 @@ class CaptionServer(tf.Module):
         sampler = (
             get_sampler("greedy")
             if num_beams == 1
-            else get_sampler("beam", num_beams=num_beams, length_penalty=length_penalty)
+            else get_sampler(
+                "beam",
+                num_beams=num_beams,
+                length_penalty=0.6 if length_penalty is None else length_penalty,
+            )
         )
         self.decoder = CaptionerDecoder(self.model, sampler)
         vocabulary = captioner.vocabulary
@@ -103,4 +115,4 @@ class CaptionServer(tf.Module):
         image = tf.io.decode_image(
             data, channels=self.image_shape[2], expand_animations=False
         )
-        return resize(image, self.image_shape)
+        return tf.cast(resize(image, self.image_shape), tf.float32)

@@ -1,13 +1,14 @@
 """Captioned images from three sources, as train / valid / test splits of
-`tasks.data.shapes.CaptionedImages`:
+`tasks.data.captioned_images.CaptionedImages`:
 
 - None: the generated shapes dataset (`tasks.data.shapes`), with its "unseen"
   split of colour-shape combinations never seen in training.
 - A folder in the Flickr8k / Flickr30k layout: a captions token file
-  (`*.token.txt` or `*.token`, lines `IMAGE#N<TAB>caption`) and the images, in
-  the folder itself or in `images` (a folder). The split lists
-  `*trainImages.txt`, `*devImages.txt`, `*testImages.txt` are used when present;
-  otherwise the images are cut 80/10/10 (seeded).
+  (`*.token.txt` or `*.token`, lines `IMAGE#N<TAB>caption`; Flickr8k's
+  lemmatised `*lemma*` file is skipped) and the images, in the folder itself or
+  in `images` (a folder). The split lists `*trainImages.txt`, `*devImages.txt`,
+  `*testImages.txt` are used when present (all three); otherwise the images are
+  cut 80/10/10 (seeded).
 - `tfds:NAME`: a TFDS dataset in coco_captions' layout (`tasks.data.tfds_captions`):
   `tfds:coco_captions` downloads, so it needs the network the first time;
   `tfds:local_captioned_images/shapes` is offline.
@@ -26,32 +27,45 @@ SPLIT_FILES = {"train": "trainImages", "valid": "devImages", "test": "testImages
 
 
 def load_captioned_images(
-    data=None, images=None, image_shape=(48, 48, 3), seed: int = 0
+    data=None, images=None, image_shape=(48, 48, 3), seed: int = 0, splits=None
 ) -> dict[str, CaptionedImages]:
-    """The splits of `data` (see the module docstring), images at `image_shape`.
-    Every check (files, captions, images) runs before any image is decoded."""
+    """The splits of `data` (see the module docstring), images at `image_shape`;
+    only those named in `splits` when given (the images of the others are not
+    read). Every check (files, captions, images) runs before any image is
+    decoded."""
     if data is None:
         if images is not None:
             raise ValueError("images=... needs data=..., a captions file's folder.")
         if tuple(image_shape[:2]) != (image_shape[0], image_shape[0]):
             raise ValueError(f"The shapes images are square; got {image_shape}.")
-        return make_shapes(image_size=image_shape[0], seed=seed)
-    if str(data).startswith(TFDS_PREFIX):
+        found = make_shapes(image_size=image_shape[0], seed=seed)
+    elif str(data).startswith(TFDS_PREFIX):
         # TensorFlow Datasets is imported only when asked for (a slow import).
         from tasks.data.tfds_captions import read_tfds_captions
 
-        return read_tfds_captions(str(data), image_shape)
-    return _flickr_layout(Path(data), images, image_shape, seed)
+        found = read_tfds_captions(str(data), image_shape)
+    else:
+        return _flickr_layout(Path(data), images, image_shape, seed, splits)
+    return {k: v for k, v in found.items() if splits is None or k in splits}
 
 
-def _flickr_layout(folder: Path, images, image_shape, seed):
+def _flickr_layout(folder: Path, images, image_shape, seed, wanted_splits):
     if not folder.is_dir():
         raise ValueError(f"Caption data {str(folder)!r} is not a folder.")
-    token_files = sorted([*folder.glob("*.token.txt"), *folder.glob("*.token")])
+    token_files = sorted(
+        path
+        for path in [*folder.glob("*.token.txt"), *folder.glob("*.token")]
+        if "lemma" not in path.name
+    )
     if not token_files:
         raise ValueError(
             f"{str(folder)!r} has no captions file (*.token.txt or *.token, lines "
             "IMAGE#N<TAB>caption), as in the Flickr8k/Flickr30k layout."
+        )
+    if len(token_files) > 1:
+        raise ValueError(
+            f"{str(folder)!r} has {len(token_files)} captions files "
+            f"({', '.join(p.name for p in token_files)}); keep one."
         )
     captions = read_token_file(token_files[0])
     image_folder = Path(images) if images is not None else folder
@@ -59,6 +73,8 @@ def _flickr_layout(folder: Path, images, image_shape, seed):
         raise ValueError(f"Image folder {str(image_folder)!r} does not exist.")
     missing = [name for name in captions if not (image_folder / name).is_file()]
     splits = _split_names(folder, list(captions), seed)
+    if wanted_splits is not None:
+        splits = {k: v for k, v in splits.items() if k in wanted_splits}
     wanted = {name for names in splits.values() for name in names}
     missing = [name for name in missing if name in wanted]
     if missing:
@@ -101,7 +117,13 @@ def _split_names(folder: Path, names: list[str], seed) -> dict[str, list[str]]:
         split: sorted(folder.glob(f"*{suffix}.txt"))
         for split, suffix in SPLIT_FILES.items()
     }
-    if all(lists.values()):
+    if any(lists.values()):
+        missing = [f"*{SPLIT_FILES[k]}.txt" for k, files in lists.items() if not files]
+        if missing:
+            raise ValueError(
+                f"{str(folder)!r} has split lists but not {', '.join(missing)}; "
+                "give all three, or none for an 80/10/10 cut."
+            )
         known = set(names)
         splits = {}
         for split, files in lists.items():
@@ -112,6 +134,8 @@ def _split_names(folder: Path, names: list[str], seed) -> dict[str, list[str]]:
                     f"{files[0]} lists {len(unknown)} image(s) without captions: "
                     f"{', '.join(unknown[:5])}."
                 )
+            if not listed:
+                raise ValueError(f"Split list {files[0]} names no image.")
             splits[split] = listed
         return splits
     if len(names) < 10:

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from tasks.caption_metrics import bleu_scores
-from tasks.captioning import load_run
+from tasks.captioning import caption_files, load_run
 from tasks.data.shapes import make_shapes
 from tests.tasks.console import rnn_zoo
 
@@ -35,16 +35,22 @@ def run_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def new_images(tmp_path_factory):
-    """Shapes images the run never saw, as arrays and as PNG files."""
+    """Shapes images the run never saw: as arrays and as PNG files of the model's
+    size, and as files of other sizes (a 60x80 PNG, a 72x40 JPEG) that must be
+    resized as the model's own images were."""
     images = make_shapes({"new": 6}, seed=12)["new"].images
     folder = tmp_path_factory.mktemp("images")
     paths = []
     for index, image in enumerate(images):
         paths.append(folder / f"image_{index}.png")
         Image.fromarray(image).save(paths[-1])
-    return images, paths
+    other_sizes = [folder / "wide.png", folder / "tall.jpg"]
+    Image.fromarray(images[0]).resize((80, 60)).save(other_sizes[0])
+    Image.fromarray(images[1]).resize((40, 72)).save(other_sizes[1], quality=90)
+    return images, paths, other_sizes
 
 
+@pytest.mark.slow
 def test_a_small_captioner_learns_the_shapes_data(run_dir, record_result):
     evaluation = json.loads((run_dir / "evaluation.json").read_text())
     record_result(
@@ -53,9 +59,11 @@ def test_a_small_captioner_learns_the_shapes_data(run_dir, record_result):
     assert evaluation["test"]["bleu_4"] >= 0.5
     assert evaluation["test"]["images"] == 300
     assert set(evaluation) == {"decoding", "test", "unseen"}
-    assert 0 <= evaluation["unseen"]["attribute_accuracy"] <= 1
+    # Every shape right in a third of the images (0.447 when this was written).
+    assert evaluation["test"]["attribute_accuracy"] >= 0.3
 
 
+@pytest.mark.slow
 def test_evaluation_figures_are_the_models_own(run_dir):
     """BLEU recomputed from the written captions and the regenerated references;
     `rnn-zoo evaluate` gives the same figures again."""
@@ -73,8 +81,9 @@ def test_evaluation_figures_are_the_models_own(run_dir):
     assert again == written
 
 
+@pytest.mark.slow
 def test_caption_verb_captions_files_as_arrays(run_dir, new_images):
-    images, paths = new_images
+    images, paths, _ = new_images
     captioner = load_run(run_dir)
     for options, decoding in (
         ([], {}),
@@ -103,11 +112,15 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("num_beams", [1, 3])
 def test_exported_caption_serves_the_models_captions(
     run_dir, new_images, tmp_path, num_beams
 ):
-    images, paths = new_images
+    """The served captions equal the Python ones, for images of the model's size
+    and for others that both sides resize."""
+    images, paths, other_sizes = new_images
+    paths = [*paths, *other_sizes]
     result = rnn_zoo("export", run_dir, tmp_path / "served", "--num-beams", num_beams)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "signatures: serving_default, caption" in result.stdout
@@ -123,9 +136,12 @@ def test_exported_caption_serves_the_models_captions(
     served = json.loads(served.stdout.strip().splitlines()[-1])
     assert served["modules"] == []
     decoding = {"sampler": "beam", "num_beams": num_beams} if num_beams > 1 else {}
-    assert served["captions"] == load_run(run_dir).caption(images, **decoding)
+    captioner = load_run(run_dir)
+    assert served["captions"] == caption_files(captioner, paths, **decoding)
+    assert served["captions"][: len(images)] == captioner.caption(images, **decoding)
 
 
+@pytest.mark.slow
 def test_an_unreadable_image_is_named(run_dir, tmp_path):
     broken = tmp_path / "broken.png"
     broken.write_text("not an image")
@@ -149,6 +165,8 @@ def _png(path, seed):
         ("no captions file", "has no captions file (*.token.txt"),
         ("missing image", "1 captioned image(s) are not in"),
         ("bad line", "expected IMAGE#N<TAB>caption"),
+        ("one split list", "has split lists but not *devImages.txt, *testImages.txt"),
+        ("sampling without a schedule", "--sampling-slope"),
         ("classifier flag", "--pooling do(es) not apply to 'lstm_captioner'"),
     ],
 )
@@ -162,7 +180,12 @@ def test_bad_caption_data_fails_before_training(tmp_path, case, message):
         lines.append("12.png a caption without a tab")
     if case != "no captions file":
         (tmp_path / "captions.token.txt").write_text("\n".join(lines) + "\n")
-    extra = ["--pooling", "max"] if case == "classifier flag" else []
+    if case == "one split list":
+        (tmp_path / "Flickr_8k.trainImages.txt").write_text("0.png\n1.png\n")
+    extra = {
+        "classifier flag": ["--pooling", "max"],
+        "sampling without a schedule": ["--sampling-slope", "0.01"],
+    }.get(case, [])
     result = rnn_zoo(
         "train", "lstm_captioner", "--data", tmp_path, "--output", tmp_path / "run",
         *extra,

@@ -3,7 +3,7 @@
 import numpy as np
 
 from zoo.generation.decoder import CaptionerDecoder
-from zoo.generation.generate import _decoder
+from zoo.generation.generate import cached_decoder
 
 
 def caption(
@@ -25,7 +25,7 @@ def caption(
         raise ValueError(f"max_length must be a positive integer; got {max_length}.")
     if seed is not None:
         sampler_options["seed"] = seed
-    decoder = _decoder(model, sampler, sampler_options, CaptionerDecoder)
+    decoder = cached_decoder(model, sampler, sampler_options, CaptionerDecoder)
     start, end = model.vocabulary.ids_of(["<start>", "<end>"])
     rows = min(batch_size, len(images))  # every chunk padded to one shape: one trace
     captions = []

@@ -35,7 +35,7 @@ def generate(
     stop_token_ids = _check_stop_tokens(model, stop_token_ids)
     if seed is not None:
         sampler_options["seed"] = seed
-    decoder = _decoder(model, sampler, sampler_options)
+    decoder = cached_decoder(model, sampler, sampler_options)
 
     # Left-pad so every prompt ends at column P-1 and generation starts at P.
     token_ids = np.zeros((len(rows), max_length), dtype="int32")
@@ -58,7 +58,7 @@ def generate(
     return results[0] if single else results
 
 
-def _decoder(
+def cached_decoder(
     model, sampler, options, decoder_class=LanguageModelDecoder
 ) -> RecurrentDecoder:
     """The cached decoder (a `decoder_class`) for this sampler configuration; a new

@@ -54,7 +54,27 @@ def test_a_flickr_folder_with_split_lists(tmp_path):
         "Caption 0 of image 5.",
         "Caption 1 of image 5.",
     ]
-    np.testing.assert_allclose(splits["valid"].images[0], np.full((8, 8, 3), 60.0))
+    np.testing.assert_array_equal(splits["valid"].images[0], np.full((8, 8, 3), 60))
+    assert splits["valid"].images.dtype == np.uint8
+
+
+def test_flickr8ks_lemmatised_captions_are_not_read(tmp_path):
+    _flickr_folder(tmp_path)
+    (tmp_path / "Flickr8k.lemma.token.txt").write_text("0.png#0\tlemma caption\n")
+    splits = load_captioned_images(tmp_path, image_shape=(8, 8, 3))
+    assert splits["train"].captions[0][0] == "Caption 0 of image 0."
+    (tmp_path / "Flickr30k.token").write_text("0.png#0\tanother file\n")
+    with pytest.raises(ValueError, match="has 2 captions files"):
+        load_captioned_images(tmp_path)
+
+
+def test_only_the_splits_asked_for_are_read(tmp_path):
+    _flickr_folder(tmp_path)
+    (tmp_path / "0.png").write_text("the train split's image is broken")
+    splits = load_captioned_images(tmp_path, image_shape=(8, 8, 3), splits=["test"])
+    assert list(splits) == ["test"]
+    with pytest.raises(ValueError, match="0.png' cannot be read"):
+        load_captioned_images(tmp_path, image_shape=(8, 8, 3))
 
 
 def test_a_split_list_naming_an_image_without_captions_is_refused(tmp_path):

@@ -96,15 +96,47 @@ def test_one_step_at_a_time_equals_teacher_forcing(injection, cell):
         )
 
 
-def test_injections_put_the_image_where_they_say():
-    """init changes the initial states only; par widens every input; merge widens
-    the output layer's input; pre adds one step."""
-    shapes = {}
-    for injection in INJECTIONS:
-        decoder = _captioner(injection).decoder
-        kernel = decoder.recurrent_layers[0].cell.kernel
-        shapes[injection] = (kernel.shape[0], decoder.output_layer.kernel.shape[0])
-    assert shapes == {"init": (5, 8), "pre": (5, 8), "par": (10, 8), "merge": (5, 16)}
+def _numpy_elman_decoder(decoder, image_vector, token_ids):
+    """The CaptionDecoder docstring's equations in NumPy, for one Elman layer
+    (h_t = tanh(x_t W + h_{t-1} U + b)) and captions without padding."""
+
+    def dense(layer, x):
+        return x @ layer.kernel.numpy() + layer.bias.numpy()
+
+    cell = decoder.recurrent_layers[0].cell
+    kernel, recurrent, bias = (w.numpy() for w in (cell.kernel, cell.recurrent_kernel,
+                                                   cell.bias))  # fmt: skip
+    words = decoder.embedding.embeddings.numpy()[token_ids]  # (B, T, E)
+    batch, length = token_ids.shape
+    h = np.zeros((batch, kernel.shape[1]), dtype="float32")
+    if decoder.injection == "init":
+        h = np.tanh(dense(decoder.initial_state_layers[0][0], image_vector))
+    if decoder.injection == "pre":  # the image is the first input; output dropped
+        h = np.tanh(dense(decoder.image_projection, image_vector) @ kernel + bias)
+    if decoder.injection == "par":
+        image_in = dense(decoder.image_projection, image_vector)[:, None]
+        words = np.concatenate([words, np.repeat(image_in, length, axis=1)], -1)
+    outputs = []
+    for t in range(length):
+        h = np.tanh(words[:, t] @ kernel + h @ recurrent + bias)
+        outputs.append(h)
+    hidden = np.stack(outputs, axis=1)  # (B, T, H)
+    if decoder.injection == "merge":
+        image_out = dense(decoder.image_projection, image_vector)[:, None]
+        hidden = np.concatenate([hidden, np.repeat(image_out, length, axis=1)], -1)
+    return dense(decoder.output_layer, hidden)  # (B, T, V)
+
+
+@pytest.mark.parametrize("injection", INJECTIONS)
+def test_every_injection_follows_its_equations(injection):
+    model = _captioner(injection, "elman")
+    images = _images(2)
+    inputs, _ = model.caption_pairs(["a red circle", "two blue squares"])  # no pad
+    expected = _numpy_elman_decoder(
+        model.decoder, ops.convert_to_numpy(model.encoder(images)), inputs
+    )
+    logits = model({"image": images, "token_ids": inputs})
+    np.testing.assert_allclose(ops.convert_to_numpy(logits), expected, atol=1e-5)
 
 
 def test_the_image_changes_the_caption_logits_for_every_injection():
@@ -139,7 +171,8 @@ def test_schedule_minimum_is_a_floor():
 
 
 def _scheduled_logits(model, inputs, images):
-    model.decoder.seed_generator.state.assign(np.array([7, 0]).astype("uint32"))
+    state = model.decoder.seed_generator.state
+    state.assign(np.array([7, 0], dtype=state.dtype))
     return ops.convert_to_numpy(
         model({"image": images, "token_ids": inputs}, training=True)
     )
@@ -158,23 +191,31 @@ def test_scheduled_sampling_feeds_the_truth_with_probability_one(injection):
     assert int(ops.convert_to_numpy(model.decoder.training_step)) == 1
 
 
-def test_scheduled_sampling_with_probability_zero_ignores_the_true_words():
-    """epsilon = 0: after <start>, every input is the model's own sample, so other
-    true words give the same outputs (with the same random draws)."""
+def test_scheduled_sampling_with_probability_zero_feeds_the_models_own_words():
+    """epsilon = 0: after <start>, every input is the model's own word. With a
+    sharpened output layer its sample is its most probable word, so the outputs
+    are those of teacher forcing on its own greedy words, whatever the truth."""
     model = _captioner(scheduled_sampling="linear", sampling_slope=1.0)
     model.decoder.training_step.assign(10)  # epsilon = max(0, 1 - 10) = 0
+    kernel = model.decoder.output_layer.kernel
+    kernel.assign(kernel * 1e5)  # logit gaps far beyond the Gumbel noise
     images = _images()
     inputs, _ = model.caption_pairs(CAPTIONS)
+    cache = model.decoder.start_cache(model.encoder(images))
+    own = [inputs[:, 0]]
+    for _ in range(inputs.shape[1] - 1):
+        logits, cache = model.decoder.step(own[-1], cache)
+        own.append(np.argmax(ops.convert_to_numpy(logits), axis=-1).astype("int32"))
+    own = np.stack(own, axis=1)  # (B, T): <start>, then greedy words
+    assert (own[:, 1:] != 0).all()  # no padding fed: teacher forcing reads all
+    expected = ops.convert_to_numpy(model({"image": images, "token_ids": own}))
+    np.testing.assert_allclose(
+        _scheduled_logits(model, inputs, images), expected, rtol=1e-5, atol=1.0
+    )
     other = inputs.copy()
     other[:, 1:] = np.where(inputs[:, 1:] != 0, model.vocabulary.ids_of(["a"])[0], 0)
     np.testing.assert_allclose(
-        _scheduled_logits(model, inputs, images),
-        _scheduled_logits(model, other, images),
-        atol=1e-6,
-    )
-    teacher_forced = ops.convert_to_numpy(model({"image": images, "token_ids": inputs}))
-    assert (
-        np.abs(_scheduled_logits(model, inputs, images) - teacher_forced).max() > 1e-3
+        _scheduled_logits(model, other, images), expected, rtol=1e-5, atol=1.0
     )
 
 
@@ -284,8 +325,8 @@ def test_bad_input_is_refused_with_the_value():
         _captioner(scheduled_sampling="cosine")
     with pytest.raises(ValueError, match="exponential schedule needs 0 < k < 1"):
         _captioner(scheduled_sampling="exponential", sampling_k=1.5)
-    with pytest.raises(ValueError, match="have no words"):
-        model.caption_pairs(["a red circle", " . "[:0]])
+    with pytest.raises(ValueError, match="without words, by position: 1: '  '"):
+        model.caption_pairs(["a red circle", "  "])
     features = zoo.build(
         "gru_captioner", vocabulary=model.vocabulary, input_dim=10, hidden_dim=4
     )
@@ -321,7 +362,7 @@ def test_a_keras_applications_backbone_reads_a_local_weights_file(tmp_path):
         "gru_captioner",
         vocabulary=caption_vocabulary(CAPTIONS),
         image_shape=(32, 32, 3),
-        backbone="mobilenet_v2",
+        backbone="MobileNetV2",
         backbone_weights=str(path),
         backbone_options={"alpha": 0.35},
         hidden_dim=8,
@@ -340,7 +381,11 @@ def test_a_keras_applications_backbone_reads_a_local_weights_file(tmp_path):
         expected,
         atol=1e-6,
     )
-    with pytest.raises(ValueError, match="Unknown backbone 'vgg'. Available: "):
+    with pytest.raises(ValueError, match=r"Unknown backbone 'vgg'. Available \(keras"):
         _captioner(backbone="vgg")
+    with pytest.raises(ValueError, match="'EfficientNetB0' is refused"):
+        _captioner(backbone="EfficientNetB0")
+    with pytest.raises(ValueError, match=r"may not set \['weights'\]"):
+        _captioner(backbone="VGG16", backbone_options={"weights": "imagenet"})
     with pytest.raises(ValueError, match="backbone_weights and backbone_options need"):
         _captioner(backbone_weights=str(path))

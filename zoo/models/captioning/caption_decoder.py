@@ -6,7 +6,10 @@ from keras import ops
 from zoo.cells import get_cell
 from zoo.generation.decoder import state_sizes
 from zoo.layers import Recurrent
-from zoo.models.captioning.scheduled_sampling import teacher_forcing_probability
+from zoo.models.captioning.scheduled_sampling import (
+    check_schedule,
+    teacher_forcing_probability,
+)
 
 INJECTIONS = ("init", "pre", "par", "merge")
 
@@ -33,8 +36,10 @@ class CaptionDecoder(keras.layers.Layer):
     Scheduled sampling (`scheduled_sampling` a schedule name of
     `zoo.models.captioning.scheduled_sampling`, in training only): the steps run one
     by one; at each step t >= 1 the decoder is fed the true word with probability
-    epsilon_i (i = this layer's training step count, `training_step`, saved with
-    the weights so a resumed run continues the schedule) and otherwise a word
+    epsilon_i (i = this layer's count of training calls, `training_step`: one per
+    optimizer step, unless the optimizer accumulates gradients over several
+    batches; saved with the weights so a resumed run continues the schedule) and
+    otherwise a word
     sampled from its own previous output distribution (Gumbel-max; no gradient
     flows through the choice). `w_0 = <start>` is always fed.
     """
@@ -61,6 +66,23 @@ class CaptionDecoder(keras.layers.Layer):
             raise ValueError(
                 f"injection must be one of {INJECTIONS}; got {injection!r}."
             )
+        if scheduled_sampling is not None:
+            check_schedule(
+                scheduled_sampling, sampling_k, sampling_slope, sampling_minimum
+            )
+            dropouts = {
+                key: value
+                for key, value in (cell_options or {}).items()
+                if key in ("dropout", "recurrent_dropout") and value
+            }
+            if dropouts:
+                # The step-by-step loop calls the cells directly; Keras's per-
+                # sequence dropout masks are drawn by the layer that drives them.
+                raise ValueError(
+                    "Scheduled sampling runs the cells step by step, without the "
+                    f"cells' own dropout; got cell_options {dropouts}. Use "
+                    "dropout=... (before the output layer) instead."
+                )
         self.vocabulary_size = vocabulary_size
         self.embedding_dim = embedding_dim
         self.hidden_dim = hidden_dim
@@ -91,10 +113,12 @@ class CaptionDecoder(keras.layers.Layer):
         if injection == "init":
             self.initial_state_layers = [
                 [
-                    keras.layers.Dense(size, activation="tanh", name=f"init_{l}_{k}")
-                    for k, size in enumerate(state_sizes(layer.cell))
+                    keras.layers.Dense(
+                        size, activation="tanh", name=f"init_{index}_{state}"
+                    )
+                    for state, size in enumerate(state_sizes(layer.cell))
                 ]
-                for l, layer in enumerate(self.recurrent_layers)  # noqa: E741
+                for index, layer in enumerate(self.recurrent_layers)
             ]
         self.image_projection = None
         if injection in ("pre", "par"):
@@ -185,21 +209,23 @@ class CaptionDecoder(keras.layers.Layer):
         gumbel = -ops.log(-ops.log(uniform))  # (T, B, V)
         cache = self.start_cache(image_vector)
 
+        # Each step samples the word it would feed next (Gumbel-max over its own
+        # logits), so the carry holds a (B,) token rather than (B, V) logits.
         # Keras's TensorFlow scan stacks outputs shaped like the carry, so the
         # step's output is its whole carry, the top layer's output (B, H) in it.
         def one_step(carry, inputs):
-            cache, previous_logits, _ = carry
+            cache, sampled, _ = carry
             true_token, truth, noise = inputs  # (B,), (B,), (B, V)
-            sampled = ops.argmax(ops.stop_gradient(previous_logits) + noise, axis=-1)
-            token = ops.where(truth, true_token, ops.cast(sampled, true_token.dtype))
+            token = ops.where(truth, true_token, sampled)
             hidden, cache = self.step_hidden(token, cache)  # (B, H)
-            logits = ops.cast(self.logits(hidden, cache.get("merge")), "float32")
-            carry = (cache, logits, hidden)
+            logits = ops.stop_gradient(self.logits(hidden, cache.get("merge")))
+            next_sampled = ops.argmax(ops.cast(logits, "float32") + noise, axis=-1)
+            carry = (cache, ops.cast(next_sampled, token_ids.dtype), hidden)
             return carry, carry
 
         start = (
             cache,
-            ops.zeros((batch, self.vocabulary_size)),
+            ops.zeros((batch,), dtype=token_ids.dtype),  # unused: <start> is true
             ops.zeros((batch, self.hidden_dim), dtype=self.compute_dtype),
         )
         _, (_, _, hidden) = ops.scan(

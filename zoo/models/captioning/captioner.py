@@ -3,9 +3,8 @@
 import keras
 import numpy as np
 
-from zoo.models.captioning.caption_decoder import INJECTIONS, CaptionDecoder
+from zoo.models.captioning.caption_decoder import CaptionDecoder
 from zoo.models.captioning.image_encoder import feature_encoder, image_encoder
-from zoo.models.captioning.scheduled_sampling import check_schedule
 from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.registry import register
 from zoo.vocabulary import Vocabulary
@@ -19,7 +18,10 @@ def caption_vocabulary(captions, max_tokens: int | None = None) -> Vocabulary:
     the words by frequency and [UNK]; `max_tokens` counts every entry. The
     standardised text never contains the special tokens ("<" is split off)."""
     if max_tokens is not None and max_tokens < 5:
-        raise ValueError(f"max_tokens={max_tokens} leaves no room for a word.")
+        raise ValueError(
+            f"max_tokens must be at least 5 (<pad>, <start>, <end>, [UNK] and a "
+            f"word); got {max_tokens}."
+        )
     words = Vocabulary.from_texts(
         captions, UNKNOWN, None if max_tokens is None else max_tokens - 3
     )
@@ -97,14 +99,6 @@ class Captioner(TaskModel):
         if isinstance(vocabulary, dict):
             vocabulary = Vocabulary.from_config(vocabulary)
         _check_vocabulary(vocabulary)
-        if injection not in INJECTIONS:
-            raise ValueError(
-                f"injection must be one of {INJECTIONS}; got {injection!r}."
-            )
-        if scheduled_sampling is not None:
-            check_schedule(
-                scheduled_sampling, sampling_k, sampling_slope, sampling_minimum
-            )
         if max_caption_length < 1:
             raise ValueError(
                 f"max_caption_length must be positive; got {max_caption_length}."
@@ -205,10 +199,8 @@ class Captioner(TaskModel):
         rows = [self.vocabulary.encode(caption) for caption in captions]
         empty = [index for index, row in enumerate(rows) if not row]
         if empty:
-            raise ValueError(
-                f"Caption(s) at position {', '.join(map(str, empty[:10]))} have no "
-                "words."
-            )
+            shown = ", ".join(f"{i}: {captions[i]!r}" for i in empty[:5])
+            raise ValueError(f"Caption(s) without words, by position: {shown}.")
         start, end = self.vocabulary.ids_of([START, END])
         return [[start, *row, end] for row in rows]
 
@@ -244,10 +236,12 @@ class Captioner(TaskModel):
         batch_size: int = 64,
         **sampler_options,
     ) -> list[str]:
-        """Images (B, H, W, C) in 0-255 (or feature vectors (B, input_dim)) ->
-        one caption each. `sampler`: "greedy", "beam" (`num_beams`,
-        `length_penalty`) or another `zoo.generation` sampler; `max_length`: words
-        at most (default `max_caption_length`)."""
+        """Images (B, H, W, C) in 0-255 at the model's `image_shape` (or feature
+        vectors (B, input_dim)) -> one caption each (`tasks.captioning.
+        caption_files` reads and resizes image files of any size). `sampler`:
+        "greedy", "beam" (`num_beams`, `length_penalty`) or another
+        `zoo.generation` sampler; `max_length`: words at most (default
+        `max_caption_length`)."""
         from zoo.generation.caption import caption
 
         return caption(self, images, sampler, max_length, batch_size, **sampler_options)

@@ -1,13 +1,13 @@
 """Image encoders for captioners: pixels (or precomputed features) -> one vector."""
 
+import importlib
+
 import keras
 
-# keras.applications backbones by name; only these are offered so that a wrong name
-# fails with the list rather than deep inside keras.applications.
-BACKBONES = {
-    "mobilenet_v2": keras.applications.MobileNetV2,
-    "efficientnet_b0": keras.applications.EfficientNetB0,
-}
+# Every keras.applications network, by its name there ("MobileNetV2", "ResNet50").
+BACKBONES = sorted(name for name in dir(keras.applications) if name[0].isupper())
+# Arguments the encoder sets itself.
+FIXED_BACKBONE_ARGUMENTS = ("include_top", "weights", "input_shape", "pooling")
 
 
 def image_encoder(
@@ -28,12 +28,14 @@ def image_encoder(
     v = relu(mean_{h,w}(x) W + b)                            (B, feature_dim)
     ```
 
-    With `backbone` (a name in `BACKBONES`), that keras.applications network
-    without its top, its own input preprocessing, global average pooling and the
-    same dense layer; `backbone_options` are further arguments of its constructor
-    (`alpha` of MobileNetV2). Its weights are read from `backbone_weights` (a local
-    .h5 or .weights.h5 file) when given, else it starts random: nothing is
-    downloaded.
+    With `backbone` (a keras.applications network's name, in `BACKBONES`): its
+    module's own `preprocess_input`, the network without its top, global average
+    pooling and the same dense layer; `backbone_options` are further arguments of
+    its constructor (`alpha` of MobileNetV2). Its weights are read from
+    `backbone_weights` (a local .h5 or .weights.h5 file) when given, else it
+    starts random: nothing is downloaded. EfficientNetB0-B7 are refused: Keras
+    builds their last input-scaling layer only with weights="imagenet" (which
+    downloads), so local ImageNet weights would see wrongly scaled inputs.
     """
     if backbone is None:
         if backbone_weights is not None or backbone_options:
@@ -55,19 +57,9 @@ def image_encoder(
                 keras.layers.MaxPooling2D(name=f"pool_{filters}"),
             ]
     else:
-        if backbone not in BACKBONES:
-            raise ValueError(
-                f"Unknown backbone {backbone!r}. Available: {', '.join(BACKBONES)}."
-            )
-        network = BACKBONES[backbone](
-            include_top=False,
-            weights=None,
-            input_shape=tuple(image_shape),
-            **(backbone_options or {}),
+        layers = _backbone(
+            backbone, image_shape, backbone_weights, backbone_options or {}
         )
-        if backbone_weights is not None:
-            network.load_weights(backbone_weights)
-        layers = [_preprocessing(backbone), network]
     return keras.Sequential(
         [
             keras.Input(shape=tuple(image_shape), name="image"),
@@ -93,8 +85,38 @@ def feature_encoder(
     )
 
 
-def _preprocessing(backbone: str) -> keras.layers.Layer:
-    """The input scaling each backbone was trained with, as a layer."""
-    if backbone == "mobilenet_v2":  # to [-1, 1]
-        return keras.layers.Rescaling(1 / 127.5, offset=-1, name="preprocessing")
-    return keras.layers.Identity(name="preprocessing")  # EfficientNet rescales itself
+def check_backbone(name: str, options: dict | None = None) -> None:
+    """ValueError for a backbone the encoder cannot build as asked."""
+    if name not in BACKBONES:
+        raise ValueError(
+            f"Unknown backbone {name!r}. Available (keras.applications): "
+            f"{', '.join(BACKBONES)}."
+        )
+    if name.startswith("EfficientNetB"):
+        raise ValueError(
+            f"Backbone {name!r} is refused: Keras builds its last input-scaling "
+            'layer only with weights="imagenet" (a download), so weights from a '
+            "local file would see wrongly scaled inputs. EfficientNetV2B0 and the "
+            "other EfficientNetV2 networks scale their inputs themselves."
+        )
+    fixed = sorted(set(options or {}) & set(FIXED_BACKBONE_ARGUMENTS))
+    if fixed:
+        raise ValueError(
+            f"backbone_options may not set {fixed}: the encoder sets them itself."
+        )
+
+
+def _backbone(name, image_shape, weights_file, options) -> list:
+    """[its preprocessing, the keras.applications network `name` without top]."""
+    check_backbone(name, options)
+    builder = getattr(keras.applications, name)
+    network = builder(
+        include_top=False, weights=None, input_shape=tuple(image_shape), **options
+    )
+    if weights_file is not None:
+        network.load_weights(weights_file)
+    # The network's own scaling of 0-255 pixels: a Lambda is safe here because a
+    # captioner is rebuilt from its constructor arguments, never deserialised
+    # layer by layer.
+    preprocess = importlib.import_module(builder.__module__).preprocess_input
+    return [keras.layers.Lambda(preprocess, name="preprocessing"), network]

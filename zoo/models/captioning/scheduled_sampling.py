@@ -26,13 +26,14 @@ def teacher_forcing_probability(
     inverse_sigmoid:  epsilon_i = max(minimum, k / (k + exp(i / k)))    (k >= 1)
     ```
     """
+    check_schedule(schedule, k, slope, minimum)
     k = SCHEDULES[schedule] if k is None else k
     step = ops.cast(step, "float32")
     if schedule == "linear":
         epsilon = k - slope * step
     elif schedule == "exponential":
         epsilon = ops.exp(step * math.log(k))
-    else:
+    else:  # inverse_sigmoid (check_schedule allows no other)
         epsilon = k / (k + ops.exp(ops.minimum(step / k, 80.0)))  # float32-safe exp
     return ops.clip(epsilon, minimum, 1.0)
 
