@@ -30,7 +30,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from tasks.export_text import TextEncoder
-from zoo.generation.decoder import state_sizes
+from zoo.cells.base import state_sizes
 from zoo.layers import Recurrent
 from zoo.models import LanguageModel
 

@@ -225,3 +225,9 @@ def _apply_sequence_mask(values, get_mask):
         mask = get_mask(values[:, 0])  # (B, S)
         return values * ops.expand_dims(mask, 1)
     return values * get_mask(values)
+
+
+def state_sizes(cell) -> list[int]:
+    """The sizes of a cell's states, as a list even for a single state."""
+    size = cell.state_size
+    return list(size) if isinstance(size, (list, tuple)) else [size]

@@ -8,6 +8,7 @@ from keras import ops
 # `RecurrentDecoder.__init__`, so the zoo does not import tensorflow itself.
 from keras_hub.models import CausalLM
 
+from zoo.cells.base import state_sizes
 from zoo.layers import Recurrent
 
 
@@ -131,12 +132,6 @@ class LanguageModelDecoder(RecurrentDecoder):
         else:
             logits = self.model.output_layer(x)
         return logits, new_states  # (B, V)
-
-
-def state_sizes(cell) -> list[int]:
-    """The sizes of a cell's states, as a list even for a single state."""
-    size = cell.state_size
-    return list(size) if isinstance(size, (list, tuple)) else [size]
 
 
 class CaptionerDecoder(RecurrentDecoder):

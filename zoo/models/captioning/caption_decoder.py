@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from zoo.cells import get_cell
-from zoo.generation.decoder import state_sizes
+from zoo.cells.base import state_sizes
 from zoo.layers import Recurrent
 from zoo.models.captioning.scheduled_sampling import (
     check_schedule,
