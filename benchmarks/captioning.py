@@ -4,6 +4,7 @@ every injection with every cell, with and without scheduled sampling.
 
     python benchmarks/captioning.py                       # the whole grid
     python benchmarks/captioning.py --cells lstm --injections init par
+    python benchmarks/captioning.py --training scheduled_sampling
 
 Prints one table row per run: test BLEU-1 / BLEU-4, exact-attribute accuracy,
 the same on the split of colour-shape combinations never seen in training, and
@@ -40,6 +41,12 @@ def main() -> None:
         help="the linear schedule's slope (3 epochs are 564 steps)",
     )
     parser.add_argument("--sampling-minimum", type=float, default=0.5)
+    parser.add_argument(
+        "--training",
+        nargs="*",
+        choices=["teacher_forcing", "scheduled_sampling"],
+        default=["teacher_forcing", "scheduled_sampling"],
+    )
     arguments = parser.parse_args()
     schedules = {
         "teacher forcing": {},
@@ -48,6 +55,11 @@ def main() -> None:
             "sampling_slope": arguments.sampling_slope,
             "sampling_minimum": arguments.sampling_minimum,
         },
+    }
+    schedules = {
+        title: options
+        for title, options in schedules.items()
+        if title.replace(" ", "_") in arguments.training
     }
     print(
         "| cell | injection | training | test BLEU-1 | test BLEU-4 | test attributes "
