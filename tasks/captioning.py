@@ -243,8 +243,9 @@ def _check_captioner(model: str, overrides: dict, max_tokens) -> None:
     schedule = overrides.get("scheduled_sampling")
     if schedule is None and sampling:
         raise ValueError(
-            f"{', '.join(sampling)} set a scheduled-sampling schedule; give one "
-            "with scheduled_sampling=... (--scheduled-sampling)."
+            f"{', '.join(sampling)} (--sampling-*) apply only with scheduled "
+            "sampling; give a schedule with scheduled_sampling=... "
+            "(--scheduled-sampling)."
         )
     if schedule is not None:
         check_schedule(

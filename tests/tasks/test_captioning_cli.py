@@ -166,7 +166,7 @@ def _png(path, seed):
         ("missing image", "1 captioned image(s) are not in"),
         ("bad line", "expected IMAGE#N<TAB>caption"),
         ("one split list", "has split lists but not *devImages.txt, *testImages.txt"),
-        ("sampling without a schedule", "--sampling-slope"),
+        ("sampling without a schedule", "sampling_slope (--sampling-*) apply only"),
         ("classifier flag", "--pooling do(es) not apply to 'lstm_captioner'"),
     ],
 )
