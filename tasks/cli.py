@@ -86,18 +86,12 @@ def _refuse(arguments, options: dict, what: str) -> None:
 def _train_classifier(arguments) -> int:
     from tasks import text_classification
 
-    options = _given(
-        epochs=arguments.epochs,
-        batch_size=arguments.batch_size,
-        hidden_dim=arguments.hidden_dim,
-        learning_rate=arguments.learning_rate,
-        max_tokens=arguments.max_tokens,
+    options = _vocabulary_model_options(arguments) | _given(
         max_length=arguments.max_length,
         pooling=arguments.pooling,
         text_column=_column(arguments.text_column),
         label_column=_column(arguments.label_column),
     )
-    options |= _patience(arguments)
     text_classification.train(
         arguments.model,
         valid_data=arguments.valid_data,
@@ -111,12 +105,7 @@ def _train_classifier(arguments) -> int:
 def _train_captioner(arguments) -> int:
     from tasks import captioning
 
-    options = _given(
-        epochs=arguments.epochs,
-        batch_size=arguments.batch_size,
-        hidden_dim=arguments.hidden_dim,
-        learning_rate=arguments.learning_rate,
-        max_tokens=arguments.max_tokens,
+    options = _vocabulary_model_options(arguments) | _given(
         image_size=arguments.image_size,
         injection=arguments.injection,
         scheduled_sampling=arguments.scheduled_sampling,
@@ -124,7 +113,6 @@ def _train_captioner(arguments) -> int:
         sampling_slope=arguments.sampling_slope,
         sampling_minimum=arguments.sampling_minimum,
     )
-    options |= _patience(arguments)
     captioning.train(
         arguments.model,
         images=arguments.images,
@@ -134,11 +122,19 @@ def _train_captioner(arguments) -> int:
     return 0
 
 
-def _patience(arguments) -> dict:
-    """--patience as `train` takes it: absent, or 0 (never stop early) as None."""
-    if arguments.patience is None:
-        return {}
-    return {"patience": arguments.patience or None}
+def _vocabulary_model_options(arguments) -> dict:
+    """The options classifiers and captioners share: the training loop, the
+    model size, the vocabulary, and --patience (0, never stop early, as None)."""
+    options = _given(
+        epochs=arguments.epochs,
+        batch_size=arguments.batch_size,
+        hidden_dim=arguments.hidden_dim,
+        learning_rate=arguments.learning_rate,
+        max_tokens=arguments.max_tokens,
+    )
+    if arguments.patience is not None:
+        options["patience"] = arguments.patience or None
+    return options
 
 
 def _run_options(arguments, default_output: str) -> dict:
