@@ -140,8 +140,7 @@ class CaptionDecoder(keras.layers.Layer):
             name="training_step",
         )
         batch = token_ids_shape[0]
-        self.image_vector_dim = image_vector_shape[-1]
-        image_vector = (batch, self.image_vector_dim)
+        image_vector = (batch, image_vector_shape[-1])
         if self.image_projection is not None:
             self.image_projection.build(image_vector)
         for layer_states in self.initial_state_layers:
