@@ -3,6 +3,7 @@ exact-attribute accuracy."""
 
 import re
 
+import keras
 import keras_hub
 
 from tasks.data.shapes import COLOURS, KINDS, SIZES
@@ -51,3 +52,19 @@ def attribute_accuracy(shapes: list[list[tuple]], hypotheses: list[str]) -> floa
         for truth, caption in zip(shapes, hypotheses, strict=True)
     )
     return right / len(hypotheses)
+
+
+class ValidationBleu(keras.callbacks.Callback):
+    """Adds `val_bleu_1` .. `val_bleu_4` to every epoch's logs: `bleu_scores` of
+    the captioner's greedy captions of `split` (a `CaptionedImages`). Put it before
+    the callbacks that read them (checkpoints, early stopping, a tuner)."""
+
+    def __init__(self, split):
+        super().__init__()
+        self.split = split
+
+    def on_epoch_end(self, epoch, logs=None):
+        hypotheses = self.model.caption(self.split.images)
+        scores = bleu_scores(self.split.captions, hypotheses)
+        if logs is not None:
+            logs.update({f"val_{key}": value for key, value in scores.items()})

@@ -102,16 +102,7 @@ def train(
             **overrides,
         )
         training.compile_for_training(captioner, distribution, jit_compile)
-    train_batches, valid_batches = (
-        CaptionBatches(
-            captioner,
-            splits[split],
-            batch_size=batch_size,
-            shuffle=split == "train",
-            seed=seed or 0,
-        )
-        for split in ("train", "valid")
-    )
+    train_batches, valid_batches = caption_batches(captioner, splits, batch_size, seed)
     runs.make_run_folder(
         output,
         {
@@ -136,6 +127,23 @@ def train(
     report = evaluate_splits(captioner, _held_out(splits), output)
     print_report(report)
     return output
+
+
+def caption_batches(
+    captioner: Captioner, splits: dict, batch_size: int, seed: int | None
+) -> tuple[CaptionBatches, CaptionBatches]:
+    """The training (shuffled each epoch) and validation teacher-forcing batches
+    of `splits`."""
+    return tuple(
+        CaptionBatches(
+            captioner,
+            splits[split],
+            batch_size=batch_size,
+            shuffle=split == "train",
+            seed=seed or 0,
+        )
+        for split in ("train", "valid")
+    )
 
 
 def load_splits(

@@ -43,8 +43,8 @@ def train(
     `preset` a registered preset whose recipe it takes (default: the
     character-level Tiny Shakespeare preset when no data is given). `data` is a
     corpus path (see `tasks.data.corpus`), default the shipped Tiny Shakespeare.
-    `level` ("word" or "char") defaults to "char" for the Shakespeare presets and
-    "word" otherwise. `overrides` replace model/recipe arguments.
+    `level` ("word" or "char") defaults to `default_level(data, preset)`.
+    `overrides` replace model/recipe arguments.
 
     `strategy` is a name from `tasks.training.STRATEGIES`; the model trains on
     truncated-BPTT windows whose states carry over from batch to batch, except
@@ -55,10 +55,10 @@ def train(
     arguments and the data runs before the model is built.
     """
     preset = _resolve_preset(model, preset, data)
+    if level is None:
+        level = default_level(data, preset)
     if data is None:
         data = shipped_corpus_path()
-    if level is None:
-        level = "char" if preset in CHARACTER_PRESETS else "word"
     name = preset or model
     asked = {
         "model": name,
@@ -82,27 +82,14 @@ def train(
             name, vocabulary=corpus.vocabulary, **overrides, stateful=not stateless
         )
         training.compile_for_training(lm, distribution, jit_compile)
-    windows = {
-        split: tbptt_windows(getattr(corpus, split), lm.batch_size, lm.sequence_length)
-        for split in ("train", "valid", "test")
-    }
+    windows = split_windows(lm, corpus)
     epochs = epochs or lm.epochs
 
     runs.make_run_folder(
         output, {**asked, "replicas": distribution.num_replicas_in_sync}
     )
     runs.write_json(output / "vocabulary.json", corpus.vocabulary.get_config())
-    callbacks = [*lm.recipe_callbacks(), *runs.run_callbacks(output, resume)]
-    (train_x, train_y), validation = windows["train"], windows["valid"]
-    lm.fit(
-        train_x,
-        train_y,
-        batch_size=lm.batch_size,
-        epochs=epochs,
-        shuffle=False,
-        validation_data=validation,
-        callbacks=callbacks,
-    )
+    fit_windows(lm, windows, runs.run_callbacks(output, resume), epochs=epochs)
     lm.save(output / "model.keras")
     plot_learning_curve(output / "history.csv", output / "learning_curve.png")
 
@@ -118,6 +105,37 @@ def train(
         {"test_perplexity": test_perplexity, "epochs": epochs, "sample": sample},
     )
     return output
+
+
+def default_level(data, model: str | None) -> str:
+    """ "char" for the shipped Tiny Shakespeare (`data` None) and the character
+    presets, "word" otherwise."""
+    return "char" if data is None or model in CHARACTER_PRESETS else "word"
+
+
+def split_windows(lm: LanguageModel, corpus) -> dict:
+    """Every split of `corpus` as the (inputs, targets) truncated-BPTT windows of
+    `lm`'s batch size and sequence length."""
+    return {
+        split: tbptt_windows(getattr(corpus, split), lm.batch_size, lm.sequence_length)
+        for split in ("train", "valid", "test")
+    }
+
+
+def fit_windows(lm: LanguageModel, windows: dict, callbacks, **fit_options):
+    """`lm.fit` on the training windows in order (states carry over), validated on
+    the validation windows, with the recipe's callbacks before `callbacks`;
+    `fit_options`: `epochs`, `initial_epoch`, `verbose`."""
+    (inputs, targets), validation = windows["train"], windows["valid"]
+    return lm.fit(
+        inputs,
+        targets,
+        batch_size=lm.batch_size,
+        shuffle=False,
+        validation_data=validation,
+        callbacks=[*lm.recipe_callbacks(), *callbacks],
+        **fit_options,
+    )
 
 
 def evaluate_windows(lm: LanguageModel, inputs, targets) -> float:

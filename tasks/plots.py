@@ -46,3 +46,20 @@ def plot_confusion_matrix(matrix, label_names: list[str], png) -> Path:
     figure.savefig(png, dpi=100)
     plt.close(figure)
     return Path(png)
+
+
+def plot_trial_scores(trials: list[int], scores: list[float], name: str, png, best=max):
+    """A search's score per trial (dots, in the order the trials ran) and the best
+    score so far (`best`: max or min) as a step line."""
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.plot(trials, scores, "o", label="trial")
+    so_far = [best(scores[: i + 1]) for i in range(len(scores))]
+    axes.step(trials, so_far, where="post", label="best so far")
+    axes.set_xlabel("trial")
+    axes.set_ylabel(name)
+    axes.grid(True, alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(png, dpi=100)
+    plt.close(figure)
+    return Path(png)

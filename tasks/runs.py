@@ -15,25 +15,27 @@ import keras
 from tasks.data.corpus import TFDS_PREFIX
 
 
-def prepare_output(output, resume: bool, asked: dict) -> Path:
-    """The run folder `output`. Refuses to start over a run unless resuming, and
-    to resume a run with other options than it was started with (`asked`, the
-    options as `run.json` records them; `epochs` may change). Checks only: the
-    folder is made by `make_run_folder`."""
+def prepare_output(
+    output, resume: bool, asked: dict, marker="backup", may_change=("epochs",)
+) -> Path:
+    """The run folder `output`. Refuses to start over a run (a folder holding
+    `marker`) unless resuming, and to resume a run with other options than it
+    was started with (`asked`, the options as `run.json` records them; those in
+    `may_change` may differ). Checks only: the folder is made by
+    `make_run_folder`."""
     output = Path(output)
-    if not (output / "backup").exists():
+    if not (output / marker).exists():
         return output
     if not resume:
         raise ValueError(
             f"{str(output)!r} already holds a run; pass resume=True (--resume) to "
-            "continue it from its last finished epoch, or choose another output "
-            "folder."
+            "continue it where it stopped, or choose another output folder."
         )
     started = read_run(output)
     changed = [
         f"{key}: {started.get(key)!r} -> {value!r}"
         for key, value in asked.items()
-        if key != "epochs" and started.get(key) != value
+        if key not in may_change and started.get(key) != value
     ]
     if changed:
         raise ValueError(

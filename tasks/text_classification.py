@@ -99,16 +99,7 @@ def train(
             model, vocabulary=vocabulary, labels=splits.label_names, **overrides
         )
         training.compile_for_training(classifier, distribution, jit_compile)
-    train_batches, valid_batches = (
-        LengthBuckets(
-            classifier.token_ids(getattr(splits, split).texts),
-            splits.ids(split),
-            batch_size=batch_size,
-            shuffle=split == "train",
-            seed=seed or 0,
-        )
-        for split in ("train", "valid")
-    )
+    train_batches, valid_batches = length_batches(classifier, splits, batch_size, seed)
     runs.make_run_folder(
         output,
         {
@@ -143,6 +134,23 @@ def train(
     report = evaluate_texts(classifier, splits.test, output)
     print_report(report)
     return output
+
+
+def length_batches(
+    classifier: TextClassifier, splits, batch_size: int, seed: int | None
+) -> tuple[LengthBuckets, LengthBuckets]:
+    """The training (shuffled each epoch) and validation batches of `splits`,
+    bucketed by length."""
+    return tuple(
+        LengthBuckets(
+            classifier.token_ids(getattr(splits, split).texts),
+            splits.ids(split),
+            batch_size=batch_size,
+            shuffle=split == "train",
+            seed=seed or 0,
+        )
+        for split in ("train", "valid")
+    )
 
 
 def load_run(run_dir) -> TextClassifier:

@@ -120,23 +120,31 @@ def compile_for_training(
 ) -> None:
     """`model.compile()` with the task's defaults (zoo task models clip the gradient
     after the replicas' sum and log `gradient_norm`) and XLA if asked. Call it in
-    `strategy.scope()`. Refuses on several replicas: stateful (truncated BPTT)
-    models, since `tf.distribute` splits each global batch between the replicas
-    and the states a stateful layer carries to the next batch are not split with
-    it; and mixed_float16 (see the error)."""
-    replicas = strategy.num_replicas_in_sync
-    if replicas > 1 and getattr(model, "stateful", False):
+    `strategy.scope()`; refuses what `check_replicas` refuses."""
+    check_replicas(
+        strategy.num_replicas_in_sync,
+        getattr(model, "stateful", False),
+        model.dtype_policy.name,
+    )
+    model.compile(jit_compile=jit_compile)
+
+
+def check_replicas(replicas: int, stateful: bool, policy: str) -> None:
+    """Refuses, on several replicas: stateful (truncated BPTT) models, since
+    `tf.distribute` splits each global batch between the replicas and the states
+    a stateful layer carries to the next batch are not split with it; and
+    mixed_float16 (see the error)."""
+    if replicas > 1 and stateful:
         raise ValueError(
             f"A stateful model (truncated BPTT) cannot train on {replicas} replicas: "
             "the recurrent states carried from batch to batch are not split with "
             "the batch. Train it stateless (--stateless: every window starts from "
             "zero states) or on one device (--strategy default)."
         )
-    if replicas > 1 and model.dtype_policy.name == "mixed_float16":
+    if replicas > 1 and policy == "mixed_float16":
         raise ValueError(
             f"mixed_float16 cannot train on {replicas} replicas: Keras 3.15's loss "
             "scaling checks only the first replica's gradient for overflow, so an "
             "overflow on another one would reach the weights. Use mixed_bfloat16 "
             "(no loss scaling) or one device."
         )
-    model.compile(jit_compile=jit_compile)

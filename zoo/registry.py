@@ -4,6 +4,8 @@ import dataclasses
 import difflib
 import inspect
 
+from zoo.preset_files import is_preset_file, read_preset
+
 
 @dataclasses.dataclass(frozen=True)
 class ModelSpec:
@@ -59,7 +61,11 @@ def register(
 
 
 def get(name: str) -> ModelSpec:
-    """The registration of `name`; an unknown name raises naming close matches."""
+    """The registration of `name`, or of a preset file's model with the file's
+    arguments over its defaults (`zoo.preset_files`); an unknown name raises
+    naming close matches."""
+    if is_preset_file(name):
+        return _preset_file_spec(str(name))
     if name not in _REGISTRY:
         close = difflib.get_close_matches(name, _REGISTRY, n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
@@ -69,13 +75,23 @@ def get(name: str) -> ModelSpec:
     return _REGISTRY[name]
 
 
+def _preset_file_spec(path: str) -> ModelSpec:
+    model, arguments = read_preset(path)
+    spec = get(model)
+    _check_arguments(spec.cls, arguments, f"preset file {path!r}")
+    return ModelSpec(
+        path, spec.cls, {**spec.defaults, **arguments}, f"{model}, from {path}"
+    )
+
+
 def list_models() -> list[str]:
     """Every registered name, sorted."""
     return sorted(_REGISTRY)
 
 
 def build(name: str, **overrides):
-    """Builds the model registered as `name`; `overrides` replace its defaults."""
+    """Builds the model registered as `name` (or saved as a preset file, see
+    `get`); `overrides` replace its defaults."""
     spec = get(name)
     _check_arguments(spec.cls, overrides, f"model {name!r}")
     arguments = {**spec.defaults, **overrides}

@@ -7,6 +7,7 @@ from keras import ops
 from zoo.cells import get_cell
 from zoo.layers import Recurrent
 from zoo.layers.states import ResetStatesEachEpoch
+from zoo.models.language_model_space import language_model_space
 from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.registry import register
 from zoo.vocabulary import Vocabulary
@@ -84,6 +85,9 @@ class LanguageModel(TaskModel):
         sum_loss_over_time: train as on the loss summed over the window (SGD only;
             see above).
     """
+
+    # hp -> constructor arguments: the family's Keras Tuner search (`tuning`).
+    search_space = staticmethod(language_model_space)
 
     def __init__(
         self,

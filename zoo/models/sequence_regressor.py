@@ -5,6 +5,7 @@ import keras
 
 from zoo.cells import get_cell
 from zoo.layers import Recurrent
+from zoo.models.sequence_regressor_space import sequence_regressor_space
 from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.registry import register
 
@@ -30,6 +31,9 @@ class SequenceRegressor(TaskModel):
         cell_options: further keyword arguments of the cell (e.g. `cell_clip`); they
             take precedence over `dropout` and `recurrent_dropout`.
     """
+
+    # hp -> constructor arguments: the family's Keras Tuner search (`tuning`).
+    search_space = staticmethod(sequence_regressor_space)
 
     def __init__(
         self,

@@ -9,6 +9,7 @@ from zoo.data.length_buckets import LengthBuckets
 from zoo.layers import Recurrent
 from zoo.layers.pooling import POOLINGS, SequencePooling
 from zoo.models.task_model import TaskModel, float32_outputs
+from zoo.models.text_classifier_space import text_classifier_space
 from zoo.registry import register
 from zoo.vocabulary import Vocabulary
 
@@ -55,6 +56,9 @@ class TextClassifier(TaskModel):
         cell_options: further keyword arguments of every cell.
         learning_rate, global_clipnorm: `compile()`'s Adam.
     """
+
+    # hp -> constructor arguments: the family's Keras Tuner search (`tuning`).
+    search_space = staticmethod(text_classifier_space)
 
     def __init__(
         self,

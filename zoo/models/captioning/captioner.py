@@ -5,6 +5,7 @@ import numpy as np
 
 from zoo.models.captioning.caption_decoder import CaptionDecoder
 from zoo.models.captioning.image_encoder import feature_encoder, image_encoder
+from zoo.models.captioning.search_space import captioner_space
 from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.registry import register
 from zoo.vocabulary import Vocabulary
@@ -70,6 +71,9 @@ class Captioner(TaskModel):
         max_caption_length: words `caption` generates at most (before <end>).
         learning_rate, global_clipnorm: `compile()`'s Adam.
     """
+
+    # hp -> constructor arguments: the family's Keras Tuner search (`tuning`).
+    search_space = staticmethod(captioner_space)
 
     def __init__(
         self,
