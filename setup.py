@@ -21,6 +21,8 @@ setup(
         "keras-hub>=0.32,<0.33",
         # TensorBoard logs of training runs (and keras-tuner needs it, PITFALLS 16).
         "tensorboard>=2.21,<2.22",
+        # Hyperparameter searches (tuning/): random, Bayesian, Hyperband.
+        "keras-tuner>=1.4.8,<1.5",
         # Learning-curve and confusion-matrix plots.
         "matplotlib>=3.8,<4",
         # Classification metrics (macro F1, per-class table, confusion matrix) and
@@ -46,5 +48,5 @@ setup(
             "sentiment_sentences/SOURCE.md",
         ]
     },
-    entry_points={"console_scripts": ["rnn-zoo=tasks.cli:main"]},
+    entry_points={"console_scripts": ["rnn-zoo=tuning.cli:main"]},
 )

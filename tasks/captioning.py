@@ -22,10 +22,12 @@ from tasks.data.caption_sources import load_captioned_images
 from tasks.data.captioned_images import CaptionedImages
 from tasks.data.images import load_images
 from tasks.plots import plot_learning_curve
+from tasks.presets import model_to_build
 from zoo.models import Captioner, caption_vocabulary
 from zoo.models.captioning import INJECTIONS
 from zoo.models.captioning.image_encoder import check_backbone
 from zoo.models.captioning.scheduled_sampling import check_schedule
+from zoo.preset_files import is_preset_file
 
 SHAPES_IMAGE_SIZE, PHOTO_IMAGE_SIZE = 48, 128
 
@@ -45,11 +47,14 @@ def train(
     image_size: int | None = None,
     max_tokens: int | None = None,
     patience: int | None = 3,
+    preset: str | None = None,
     **overrides,
 ) -> Path:
     """Trains a captioner and returns its run folder.
 
-    `model` names a registered captioner (`lstm_captioner`, `gru_captioner`, ...).
+    `model` names a registered captioner (`lstm_captioner`, `gru_captioner`, ...);
+    `preset` a preset file of it (`rnn-zoo tune` writes one) whose arguments it
+    takes, `overrides` over them.
     `data`: None (the generated shapes dataset), a Flickr8k/Flickr30k-layout
     folder with `images` its image folder, or `tfds:coco_captions`
     (`tasks.data.caption_sources`). Images are resized to `image_size` squared
@@ -61,7 +66,8 @@ def train(
     `precision`, `jit_compile`, `seed` as in `tasks.language_modeling.train`.
     Every check on the arguments and the data runs before the model is built.
     """
-    _check_captioner(model, overrides, max_tokens)
+    name = model_to_build(model, preset, Captioner, "a captioner")
+    check_captioner(name, overrides, max_tokens)
     if epochs < 1 or batch_size < 1:
         raise ValueError(
             f"epochs and batch_size must be positive; got {epochs}, {batch_size}."
@@ -75,6 +81,7 @@ def train(
     }
     asked = {
         "model": model,
+        "preset": runs.absolute(preset) if is_preset_file(preset) else preset,
         **data_options,
         "max_tokens": max_tokens,
         "options": overrides,
@@ -96,7 +103,7 @@ def train(
         keras.utils.set_random_seed(seed)
     with training.precision(precision), distribution.scope():
         captioner = zoo.build(
-            model,
+            name,
             vocabulary=vocabulary,
             image_shape=(image_size, image_size, 3),
             **overrides,
@@ -228,11 +235,9 @@ def caption_files(captioner: Captioner, paths, **decoding) -> list[str]:
     return captioner.caption(load_images(paths, captioner.image_shape), **decoding)
 
 
-def _check_captioner(model: str, overrides: dict, max_tokens) -> None:
-    """The model arguments' errors, before any image is read."""
-    spec = zoo.get(model)  # unknown names raise with close matches
-    if not issubclass(spec.cls, Captioner):
-        raise ValueError(f"{model!r} is not a captioner.")
+def check_captioner(name: str, overrides: dict, max_tokens) -> None:
+    """The errors of the arguments of `name` (a registered captioner or preset
+    file) with `overrides`, before any image is read."""
     for argument in ("vocabulary", "image_shape", "input_dim"):
         if argument in overrides:
             raise ValueError(
@@ -240,15 +245,16 @@ def _check_captioner(model: str, overrides: dict, max_tokens) -> None:
                 "(a captioner of precomputed features trains in Python: "
                 "Captioner.fit)."
             )
-    injection = overrides.get("injection", "init")
+    arguments = {**zoo.get(name).defaults, **overrides}
+    injection = arguments.get("injection", "init")
     if injection not in INJECTIONS:
         raise ValueError(f"injection must be one of {INJECTIONS}; got {injection!r}.")
     sampling = {
-        key: overrides[key]
+        key: arguments[key]
         for key in ("sampling_k", "sampling_slope", "sampling_minimum")
-        if key in overrides
+        if key in arguments
     }
-    schedule = overrides.get("scheduled_sampling")
+    schedule = arguments.get("scheduled_sampling")
     if schedule is None and sampling:
         raise ValueError(
             f"{', '.join(sampling)} (--sampling-*) apply only with scheduled "
@@ -262,8 +268,8 @@ def _check_captioner(model: str, overrides: dict, max_tokens) -> None:
             sampling.get("sampling_slope", 1e-4),
             sampling.get("sampling_minimum", 0.0),
         )
-    if overrides.get("backbone") is not None:
-        check_backbone(overrides["backbone"], overrides.get("backbone_options"))
+    if arguments.get("backbone") is not None:
+        check_backbone(arguments["backbone"], arguments.get("backbone_options"))
     if max_tokens is not None and max_tokens < 5:
         raise ValueError(
             f"max_tokens must be at least 5 (<pad>, <start>, <end>, [UNK] and a "

@@ -18,7 +18,6 @@ def _list_models(_arguments) -> int:
 
 # Options that only one kind of model takes (argparse dest -> flag).
 LANGUAGE_MODEL_OPTIONS = {
-    "preset": "--preset",
     "level": "--level",
     "sequence_length": "--sequence-length",
     "stateless": "--stateless",
@@ -89,14 +88,15 @@ def _train_classifier(arguments) -> int:
     options = _vocabulary_model_options(arguments) | _given(
         max_length=arguments.max_length,
         pooling=arguments.pooling,
-        text_column=_column(arguments.text_column),
-        label_column=_column(arguments.label_column),
+        text_column=column(arguments.text_column),
+        label_column=column(arguments.label_column),
     )
     text_classification.train(
         arguments.model,
         valid_data=arguments.valid_data,
         test_data=arguments.test_data,
-        **_run_options(arguments, f"runs/{arguments.model}"),
+        preset=arguments.preset,
+        **_run_options(arguments),
         **options,
     )
     return 0
@@ -116,7 +116,8 @@ def _train_captioner(arguments) -> int:
     captioning.train(
         arguments.model,
         images=arguments.images,
-        **_run_options(arguments, f"runs/{arguments.model}"),
+        preset=arguments.preset,
+        **_run_options(arguments),
         **options,
     )
     return 0
@@ -137,11 +138,15 @@ def _vocabulary_model_options(arguments) -> dict:
     return options
 
 
-def _run_options(arguments, default_output: str) -> dict:
-    """The options every task's `train` takes from the command line."""
+def _run_options(arguments) -> dict:
+    """The options every task's `train` takes from the command line; the run
+    folder defaults to runs/MODEL, or runs/PRESET for a registered preset."""
+    import zoo
+
+    named = arguments.preset if arguments.preset in zoo.list_models() else None
     return {
         "data": arguments.data,
-        "output": arguments.output or default_output,
+        "output": arguments.output or f"runs/{named or arguments.model}",
         "resume": arguments.resume,
         "strategy": arguments.strategy,
         "precision": arguments.precision,
@@ -165,7 +170,7 @@ def _train_language_model(arguments) -> int:
         epochs=arguments.epochs,
         level=arguments.level,
         stateless=arguments.stateless,
-        **_run_options(arguments, f"runs/{arguments.preset or arguments.model}"),
+        **_run_options(arguments),
         **overrides,
     )
     return 0
@@ -225,8 +230,8 @@ def _evaluate(arguments) -> int:
             model,
             arguments.run_dir,
             arguments.data,
-            _column(arguments.text_column),
-            _column(arguments.label_column),
+            column(arguments.text_column),
+            column(arguments.label_column),
         )
         text_classification.print_report(report)
         print(f"written: {arguments.run_dir}/evaluation.json, confusion_matrix.png")
@@ -314,12 +319,12 @@ def _given(**options) -> dict:
     return {key: value for key, value in options.items() if value is not None}
 
 
-def _column(text: str | None) -> str | int | None:
+def column(text: str | None) -> str | int | None:
     """A table column: a name, or a position (digits) in a file without header."""
     return int(text) if text is not None and text.isdigit() else text
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
@@ -333,7 +338,10 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(extra_verbs=()) -> argparse.ArgumentParser:
+    """The parser of every verb; `extra_verbs` are functions that each add a verb
+    to the subparsers (the `tuning` package adds `tune`, since tasks does not
+    import tuning)."""
     parser = argparse.ArgumentParser(
         prog="rnn-zoo", description="Recurrent neural network model zoo for Keras 3."
     )
@@ -349,56 +357,27 @@ def make_parser() -> argparse.ArgumentParser:
         "model",
         help="a registered model, e.g. lstm_lm, bilstm_classifier or lstm_captioner",
     )
+    add_data_arguments(train)
     train.add_argument(
-        "--data",
-        help="language models: a text file, a PTB-layout folder or tfds:NAME, a "
-        "TensorFlow Datasets text dataset such as "
-        "tfds:local_text_corpus/tiny_shakespeare (offline) or tfds:tiny_shakespeare "
-        "(downloads) (default: Tiny Shakespeare, shipped with rnn-zoo). "
-        "Classifiers: a CSV/TSV file, a folder with a sub-folder of .txt files per "
-        "class, or tfds:NAME such as tfds:imdb_reviews, tfds:glue/sst2, "
-        "tfds:ag_news_subset (download) or tfds:local_labelled_texts/"
-        "sentiment_sentences (offline) (default: the UCI sentiment sentences, "
-        "shipped with rnn-zoo). Captioners: a folder in the Flickr8k/Flickr30k "
-        "layout (a *.token.txt captions file, optional split lists) or "
-        "tfds:coco_captions (downloads) (default: the generated shapes dataset)",
+        "--preset",
+        help="a registered preset, e.g. lstm_lm_ptb_small, or a preset file that "
+        "rnn-zoo tune wrote (its arguments; the other flags override them)",
     )
-    train.add_argument("--preset", help="a registered preset, e.g. lstm_lm_ptb_small")
-    train.add_argument("--epochs", type=_positive_int)
+    train.add_argument("--epochs", type=positive_int)
     train.add_argument("--output", help="run folder (default: runs/MODEL)")
     train.add_argument(
         "--resume", action="store_true", help="continue an interrupted run"
     )
-    train.add_argument("--level", choices=["word", "char"])
-    train.add_argument("--batch-size", type=_positive_int)
-    train.add_argument("--sequence-length", type=_positive_int)
-    train.add_argument("--hidden-dim", type=_positive_int)
+    train.add_argument("--batch-size", type=positive_int)
+    train.add_argument("--sequence-length", type=positive_int)
+    train.add_argument("--hidden-dim", type=positive_int)
     train.add_argument("--learning-rate", type=float)
     classifier = train.add_argument_group("classifiers")
-    classifier.add_argument(
-        "--valid-data",
-        help="validation file or folder (default: 10%% of --data, after the test cut)",
-    )
     classifier.add_argument(
         "--test-data", help="test file or folder (default: 10%% of --data)"
     )
     classifier.add_argument(
-        "--text-column",
-        help="the text column's name (header row) or position from 0 (no header) "
-        "(default: text)",
-    )
-    classifier.add_argument(
-        "--label-column",
-        help="the label column's name or position, as --text-column (default: label)",
-    )
-    classifier.add_argument(
-        "--max-tokens",
-        type=_positive_int,
-        help="vocabulary size, [UNK] included: the most frequent training words "
-        "(default: 20000)",
-    )
-    classifier.add_argument(
-        "--max-length", type=_positive_int, help="tokens kept of a text (default: all)"
+        "--max-length", type=positive_int, help="tokens kept of a text (default: all)"
     )
     classifier.add_argument("--pooling", choices=["last", "mean", "max", "attention"])
     classifier.add_argument(
@@ -409,15 +388,6 @@ def make_parser() -> argparse.ArgumentParser:
         "stop early (default: 3)",
     )
     captioner = train.add_argument_group("captioners")
-    captioner.add_argument(
-        "--images", help="the image folder of --data (default: --data itself)"
-    )
-    captioner.add_argument(
-        "--image-size",
-        type=_positive_int,
-        help="images are resized to this many pixels squared (default: 48 for the "
-        "shapes data, 128 otherwise)",
-    )
     captioner.add_argument(
         "--injection",
         choices=["init", "pre", "par", "merge"],
@@ -446,46 +416,22 @@ def make_parser() -> argparse.ArgumentParser:
         type=float,
         help="the lowest probability of feeding the true word (default: 0)",
     )
-    train.add_argument(
-        "--strategy",
-        default="default",
-        choices=STRATEGIES,
-        help="tf.distribute strategy: one device (default), every local GPU or "
-        "logical CPU (mirrored), the machines of TF_CONFIG (multi_worker), a TPU",
-    )
-    train.add_argument(
-        "--stateless",
-        action="store_true",
-        help="start every window from zero states instead of carrying them "
-        "(truncated BPTT); needed on several replicas",
-    )
-    train.add_argument(
-        "--precision",
-        default="float32",
-        choices=PRECISIONS,
-        help="Keras dtype policy: mixed policies compute in 16 bits",
-    )
-    train.add_argument(
-        "--jit", action="store_true", help="compile the training step with XLA"
-    )
-    train.add_argument(
-        "--seed", type=int, help="fix the initial weights and dropout masks"
-    )
+    add_training_arguments(train)
     train.set_defaults(run=_train)
 
     generate = verbs.add_parser("generate", help="continue a prompt with a run's model")
     generate.add_argument("run_dir")
     generate.add_argument("--prompt", required=True)
-    generate.add_argument("--length", type=_positive_int, default=200)
+    generate.add_argument("--length", type=positive_int, default=200)
     generate.add_argument(
         "--sampler",
         default="top_k",
         choices=["greedy", "random", "top_k", "top_p", "beam"],
     )
     generate.add_argument("--temperature", type=float)
-    generate.add_argument("--k", type=_positive_int)
+    generate.add_argument("--k", type=positive_int)
     generate.add_argument("--p", type=float)
-    generate.add_argument("--num-beams", type=_positive_int)
+    generate.add_argument("--num-beams", type=positive_int)
     generate.add_argument("--seed", type=int)
     generate.set_defaults(run=_generate)
 
@@ -526,21 +472,101 @@ def make_parser() -> argparse.ArgumentParser:
     export.add_argument("out_dir", help="the SavedModel goes to OUT_DIR/1/")
     export.add_argument(
         "--num-beams",
-        type=_positive_int,
+        type=positive_int,
         help="captioners: beam search of this width in the graph (default: 1, greedy)",
     )
     export.add_argument(
         "--length-penalty", type=float, help="captioners' beam search (default: 0.6)"
     )
     export.set_defaults(run=_export)
+    for add_verb in extra_verbs:
+        add_verb(verbs)
     return parser
+
+
+def add_data_arguments(parser) -> None:
+    """--data and how to read it, for every kind of model (train and tune)."""
+    parser.add_argument(
+        "--data",
+        help="language models: a text file, a PTB-layout folder or tfds:NAME, a "
+        "TensorFlow Datasets text dataset such as "
+        "tfds:local_text_corpus/tiny_shakespeare (offline) or tfds:tiny_shakespeare "
+        "(downloads) (default: Tiny Shakespeare, shipped with rnn-zoo). "
+        "Classifiers: a CSV/TSV file, a folder with a sub-folder of .txt files per "
+        "class, or tfds:NAME such as tfds:imdb_reviews, tfds:glue/sst2, "
+        "tfds:ag_news_subset (download) or tfds:local_labelled_texts/"
+        "sentiment_sentences (offline) (default: the UCI sentiment sentences, "
+        "shipped with rnn-zoo). Captioners: a folder in the Flickr8k/Flickr30k "
+        "layout (a *.token.txt captions file, optional split lists) or "
+        "tfds:coco_captions (downloads) (default: the generated shapes dataset)",
+    )
+    parser.add_argument("--level", choices=["word", "char"], help="language models")
+    texts = parser.add_argument_group("classifier data")
+    texts.add_argument(
+        "--valid-data",
+        help="validation file or folder (default: 10%% of --data, after the test cut)",
+    )
+    texts.add_argument(
+        "--text-column",
+        help="the text column's name (header row) or position from 0 (no header) "
+        "(default: text)",
+    )
+    texts.add_argument(
+        "--label-column",
+        help="the label column's name or position, as --text-column (default: label)",
+    )
+    texts.add_argument(
+        "--max-tokens",
+        type=positive_int,
+        help="vocabulary size, [UNK] included: the most frequent training words "
+        "(default: 20000)",
+    )
+    images = parser.add_argument_group("captioner data")
+    images.add_argument(
+        "--images", help="the image folder of --data (default: --data itself)"
+    )
+    images.add_argument(
+        "--image-size",
+        type=positive_int,
+        help="images are resized to this many pixels squared (default: 48 for the "
+        "shapes data, 128 otherwise)",
+    )
+
+
+def add_training_arguments(parser) -> None:
+    """Where and how the training runs, for every kind of model (train and tune)."""
+    parser.add_argument(
+        "--strategy",
+        default="default",
+        choices=STRATEGIES,
+        help="tf.distribute strategy: one device (default), every local GPU or "
+        "logical CPU (mirrored), the machines of TF_CONFIG (multi_worker), a TPU",
+    )
+    parser.add_argument(
+        "--stateless",
+        action="store_true",
+        help="start every window from zero states instead of carrying them "
+        "(truncated BPTT); needed on several replicas",
+    )
+    parser.add_argument(
+        "--precision",
+        default="float32",
+        choices=PRECISIONS,
+        help="Keras dtype policy: mixed policies compute in 16 bits",
+    )
+    parser.add_argument(
+        "--jit", action="store_true", help="compile the training step with XLA"
+    )
+    parser.add_argument(
+        "--seed", type=int, help="fix the initial weights and dropout masks"
+    )
 
 
 def _add_decoding_arguments(parser) -> None:
     """Captioners' decoding: greedy, or beam search with --num-beams."""
     parser.add_argument(
         "--num-beams",
-        type=_positive_int,
+        type=positive_int,
         help="captioners: beam search of this width (default: 1, greedy)",
     )
     parser.add_argument(
@@ -551,13 +577,13 @@ def _add_decoding_arguments(parser) -> None:
     )
     parser.add_argument(
         "--max-length",
-        type=_positive_int,
+        type=positive_int,
         help="captioners: words per caption at most (default: the model's)",
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    arguments = make_parser().parse_args(argv)
+def main(argv: list[str] | None = None, extra_verbs=()) -> int:
+    arguments = make_parser(extra_verbs).parse_args(argv)
     try:
         return arguments.run(arguments)
     except ValueError as error:

@@ -14,6 +14,7 @@ from tasks import runs, training
 from tasks.data.batching import tbptt_windows
 from tasks.data.corpus import load_corpus, shipped_corpus_path
 from tasks.plots import plot_learning_curve
+from tasks.presets import model_to_build
 from zoo.layers import reset_states
 from zoo.models import LanguageModel
 from zoo.models.language_model_presets import CHARACTER_PRESETS
@@ -40,8 +41,9 @@ def train(
     """Trains a language model and returns its run folder.
 
     `model` names a registered language model (`lstm_lm`, `gru_lm`, ...);
-    `preset` a registered preset whose recipe it takes (default: the
-    character-level Tiny Shakespeare preset when no data is given). `data` is a
+    `preset` a registered preset whose recipe it takes, or a preset file
+    (`rnn-zoo tune` writes one) (default: the character-level Tiny Shakespeare
+    preset when no data is given and `model` is lstm_lm). `data` is a
     corpus path (see `tasks.data.corpus`), default the shipped Tiny Shakespeare.
     `level` ("word" or "char") defaults to `default_level(data, preset)`.
     `overrides` replace model/recipe arguments.
@@ -165,18 +167,7 @@ def evaluate(run_dir, data) -> float:
 
 
 def _resolve_preset(model: str, preset: str | None, data) -> str | None:
-    spec = zoo.get(model)  # unknown names raise with close matches
-    if not issubclass(spec.cls, LanguageModel):
-        raise ValueError(f"{model!r} is not a language model.")
-    if preset is not None:
-        preset_spec = zoo.get(preset)
-        if not issubclass(preset_spec.cls, LanguageModel):
-            raise ValueError(f"Preset {preset!r} is not a language-model preset.")
-        if preset_spec.defaults.get("cell") != spec.defaults.get("cell"):
-            raise ValueError(
-                f"Preset {preset!r} is for the {preset_spec.defaults.get('cell')} "
-                f"cell, not {model!r}'s {spec.defaults.get('cell')}."
-            )
+    if model_to_build(model, preset, LanguageModel, "a language model") != model:
         return preset
     if data is None and model == "lstm_lm":
         return DEFAULT_PRESET

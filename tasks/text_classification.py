@@ -20,8 +20,10 @@ from tasks import runs, training
 from tasks.data.labelled_splits import load_splits, read_labelled
 from tasks.data.labelled_texts import LabelledTexts, label_ids
 from tasks.plots import plot_confusion_matrix, plot_learning_curve
+from tasks.presets import model_to_build
 from zoo.data.length_buckets import LengthBuckets
 from zoo.models import TextClassifier
+from zoo.preset_files import is_preset_file
 from zoo.vocabulary import Vocabulary
 
 
@@ -43,12 +45,15 @@ def train(
     max_tokens: int = 20000,
     holdout: float = 0.1,
     patience: int | None = 3,
+    preset: str | None = None,
     **overrides,
 ) -> Path:
     """Trains a text classifier and returns its run folder.
 
     `model` names a registered classifier (`lstm_classifier`, `bilstm_classifier`,
-    ...). `data` is a CSV/TSV file, a folder of class folders or `tfds:NAME`
+    ...); `preset` a preset file of it (`rnn-zoo tune` writes one) whose
+    arguments it takes, `overrides` over them. `data` is a CSV/TSV file, a
+    folder of class folders or `tfds:NAME`
     (default: the UCI sentiment sentences shipped with rnn-zoo); `valid_data`
     and `test_data` are files or folders for those splits, which are otherwise
     cut from the training data: the test split `holdout` of it, the validation
@@ -61,7 +66,8 @@ def train(
     `overrides` are model arguments (`hidden_dim`, `pooling`, `max_length`, ...).
     Every check on the arguments and the data runs before the model is built.
     """
-    _check_classifier(model, overrides)
+    name = model_to_build(model, preset, TextClassifier, "a text classifier")
+    check_classifier(overrides)
     if epochs < 1 or batch_size < 1:
         raise ValueError(
             f"epochs and batch_size must be positive; got {epochs}, {batch_size}."
@@ -76,6 +82,7 @@ def train(
     }
     asked = {
         "model": model,
+        "preset": runs.absolute(preset) if is_preset_file(preset) else preset,
         **data_options,
         "max_tokens": max_tokens,
         "options": overrides,
@@ -96,7 +103,7 @@ def train(
         keras.utils.set_random_seed(seed)
     with training.precision(precision), distribution.scope():
         classifier = zoo.build(
-            model, vocabulary=vocabulary, labels=splits.label_names, **overrides
+            name, vocabulary=vocabulary, labels=splits.label_names, **overrides
         )
         training.compile_for_training(classifier, distribution, jit_compile)
     train_batches, valid_batches = length_batches(classifier, splits, batch_size, seed)
@@ -230,10 +237,7 @@ def print_report(report: dict) -> None:
     print(f"macro F1: {report['macro_f1']:.4f}")
 
 
-def _check_classifier(model: str, overrides: dict) -> None:
-    spec = zoo.get(model)  # unknown names raise with close matches
-    if not issubclass(spec.cls, TextClassifier):
-        raise ValueError(f"{model!r} is not a text classifier.")
+def check_classifier(overrides: dict) -> None:
     if overrides.get("multi_label"):
         raise ValueError(
             "Training from labelled files takes one label per text; build a "

@@ -9,8 +9,20 @@ and `tune` runs a search on a task's data and saves the best configuration as a
 preset file (`zoo.preset_files`).
 """
 
-from tuning.hypermodel import ZooHyperModel
-from tuning.search import tune
-from tuning.tuners import TUNERS, make_tuner
+import importlib
 
-__all__ = ["TUNERS", "ZooHyperModel", "make_tuner", "tune"]
+from tuning.options import TUNERS
+
+# Imported on first use (PEP 562), so `rnn-zoo --help` does not load TensorFlow.
+_EXPORTS = {
+    "ZooHyperModel": "tuning.hypermodel",
+    "make_tuner": "tuning.tuners",
+    "tune": "tuning.search",
+}
+__all__ = ["TUNERS", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'tuning' has no attribute {name!r}")

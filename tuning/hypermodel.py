@@ -88,8 +88,14 @@ class ZooHyperModel(keras_tuner.HyperModel):
 
     def arguments(self, hp) -> dict:
         """The constructor arguments of `hp`'s trial (without the data's): what a
-        preset of it holds."""
-        return {**self.space(hp), **self.fixed}
+        preset of it holds. A held-apart argument that a hyperparameter can hold
+        reaches the space as `Fixed` (`hyperparameters`); the others, and those
+        the space does not name, are added here."""
+        arguments = self.space(hp)
+        for name, value in {**self.held, **self.fixed}.items():
+            if name not in arguments or not isinstance(value, HYPERPARAMETER_TYPES):
+                arguments[name] = value
+        return arguments
 
     def build(self, hp) -> keras.Model:
         if self.seed is not None:

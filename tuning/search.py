@@ -13,9 +13,11 @@ from pathlib import Path
 
 import zoo
 from tasks import captioning, runs, training
+from tasks.captioning import check_captioner
 from tasks.data.corpus import load_corpus, shipped_corpus_path
 from tasks.data.labelled_splits import load_splits
 from tasks.language_modeling import default_level
+from tasks.text_classification import check_classifier
 from tuning.hypermodel import ZooHyperModel
 from tuning.report import plot_trial_scores, summary_table
 from tuning.trial_data import CaptionerTrials, ClassifierTrials, LanguageModelTrials
@@ -80,6 +82,10 @@ def tune(
             "A language model's batch size is its batch_size argument: pass "
             "fixed={'batch_size': N} (--set batch_size=N)."
         )
+    if task is TextClassifier:
+        check_classifier(hypermodel.fixed)
+    if task is Captioner:
+        check_captioner(model, hypermodel.fixed, data_options.get("max_tokens"))
     output = Path(output or f"runs/tune/{model}")
     asked = {
         "model": model,

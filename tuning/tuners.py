@@ -13,7 +13,8 @@ from pathlib import Path
 
 import keras_tuner
 
-TUNERS = ("random", "bayesian", "hyperband")
+from tuning.options import TUNERS
+
 TRIAL_COLUMNS = (
     "trial",
     "status",

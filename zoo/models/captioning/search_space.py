@@ -3,12 +3,14 @@
 from zoo.cells.search_space import cell_space
 from zoo.models.captioning.caption_decoder import INJECTIONS
 
-# Ranges of each schedule's parameter (Bengio et al. 2015's curves): the linear
-# schedule's decrease per step, the exponential's k < 1, the inverse sigmoid's k.
+# Each schedule's parameter (Bengio et al. 2015's curves): its hyperparameter, the
+# constructor argument it sets and its range. The linear schedule's decrease per
+# step, the exponential's k < 1, the inverse sigmoid's k. Keras Tuner cannot hold
+# one name in two conditional scopes, hence two names for k.
 SAMPLING_RANGES = {
-    "linear": ("sampling_slope", 1e-5, 1e-3),
-    "exponential": ("sampling_k", 0.99, 0.9999),
-    "inverse_sigmoid": ("sampling_k", 10.0, 2000.0),
+    "linear": ("sampling_slope", "sampling_slope", 1e-5, 1e-3),
+    "exponential": ("exponential_k", "sampling_k", 0.99, 0.9999),
+    "inverse_sigmoid": ("inverse_sigmoid_k", "sampling_k", 10.0, 2000.0),
 }
 
 
@@ -27,10 +29,10 @@ def captioner_space(hp) -> dict:
     arguments["learning_rate"] = hp.Float("learning_rate", 1e-4, 1e-2, sampling="log")
     schedule = hp.Choice("scheduled_sampling", ["off", *SAMPLING_RANGES])
     arguments["scheduled_sampling"] = None if schedule == "off" else schedule
-    for name, (parameter, low, high) in SAMPLING_RANGES.items():
+    for name, (parameter, argument, low, high) in SAMPLING_RANGES.items():
         with hp.conditional_scope("scheduled_sampling", [name]):
             if schedule == name:
-                arguments[parameter] = hp.Float(parameter, low, high, sampling="log")
+                arguments[argument] = hp.Float(parameter, low, high, sampling="log")
     with hp.conditional_scope("scheduled_sampling", list(SAMPLING_RANGES)):
         if schedule != "off":
             arguments["sampling_minimum"] = hp.Float(
