@@ -11,6 +11,8 @@ from zoo.registry import accepted_arguments
 
 # The types a Keras Tuner hyperparameter value may have.
 HYPERPARAMETER_TYPES = (bool, int, float, str)
+# A held-apart None as a hyperparameter (spaces read "off" as None).
+OFF = "off"
 
 
 class ZooHyperModel(keras_tuner.HyperModel):
@@ -79,10 +81,14 @@ class ZooHyperModel(keras_tuner.HyperModel):
     def hyperparameters(self) -> keras_tuner.HyperParameters:
         """The search's starting `HyperParameters`: every held-apart argument
         that a hyperparameter can hold, as `Fixed`, so the space returns it
-        instead of searching it."""
+        instead of searching it; None (which no hyperparameter holds) as "off",
+        which spaces read as None (`scheduled_sampling`), and which `arguments`
+        replaces with None anyway."""
         hp = keras_tuner.HyperParameters()
         for name, value in {**self.held, **self.fixed}.items():
-            if isinstance(value, HYPERPARAMETER_TYPES):
+            if value is None:
+                hp.Fixed(name, OFF)
+            elif isinstance(value, HYPERPARAMETER_TYPES):
                 hp.Fixed(name, value)
         return hp
 

@@ -1,6 +1,8 @@
 """Compiled decoding functions over recurrent states: a language model's, and a
 captioner's (conditioned on an image)."""
 
+import weakref
+
 from keras import ops
 
 # KerasHub's compile-once wrapper for generation (tf.function on TensorFlow, jax.jit
@@ -22,12 +24,19 @@ class RecurrentDecoder:
     """
 
     def __init__(self, model, sampler):
-        self.model = model
+        # Weak: decoders are cached per model in a WeakKeyDictionary
+        # (`zoo.generation.generate`), and a value that held its key strongly
+        # would keep every model that ever generated alive.
+        self._model = weakref.ref(model)
         self.sampler = sampler
         self.trace_count = 0
         self.generate_function = None
         self.run_eagerly = False
         self.jit_compile = False  # XLA was slower for these loops on CPU.
+
+    @property
+    def model(self):
+        return self._model()
 
     @property
     def trainable_variables(self):

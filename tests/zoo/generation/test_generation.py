@@ -1,6 +1,8 @@
 """Generation over the recurrent state: every sampler against a reference."""
 
+import gc
 import itertools
+import weakref
 
 import keras
 import numpy as np
@@ -90,6 +92,22 @@ def test_seeded_sampling_is_reproducible_and_does_not_retrace(model):
     key = ("LanguageModelDecoder", "random", repr([("temperature", 1.5)]))
     decoder = _DECODERS[model][key]
     assert decoder.trace_count == 1
+
+
+def test_a_model_that_generated_is_freed_with_its_decoders():
+    # The decoder cache is keyed weakly by model; a decoder holding its model
+    # strongly kept every model that ever generated alive (a tuning search grew
+    # by one model per trial).
+    lm = zoo.build("gru_lm", vocabulary_size=9, hidden_dim=4, num_layers=1)
+    lm.generate([1, 2], 6)
+    lm.generate([1, 2], 6, sampler="beam", num_beams=2)
+    assert len(_DECODERS[lm]) == 2
+    alive = weakref.ref(lm)
+    cached = len(_DECODERS)
+    del lm
+    gc.collect()
+    assert alive() is None
+    assert len(_DECODERS) == cached - 1
 
 
 def test_top_p_samples_only_from_the_nucleus(model):
