@@ -89,7 +89,7 @@ def list_models() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def build(name: str, **overrides):
+def build(name: str, /, **overrides):
     """Builds the model registered as `name` (or saved as a preset file, see
     `get`); `overrides` replace its defaults."""
     spec = get(name)
