@@ -21,7 +21,7 @@ from tasks.text_classification import check_classifier
 from tuning.hypermodel import ZooHyperModel
 from tuning.report import plot_trial_scores, summary_table
 from tuning.trial_data import CaptionerTrials, ClassifierTrials, LanguageModelTrials
-from tuning.tuners import make_tuner, read_records
+from tuning.tuners import check_search, make_tuner, read_records
 from zoo.models import Captioner, LanguageModel, TextClassifier
 from zoo.preset_files import save_preset
 
@@ -69,6 +69,7 @@ def tune(
     `jit_compile` and `seed` as in `tasks.language_modeling.train`. Every check
     on the arguments runs before the data is read.
     """
+    check_search(tuner, max_trials, epochs)
     hypermodel = ZooHyperModel(model, fixed, free, None, precision, jit_compile, seed)
     task = _task_of(model)
     unknown = sorted(set(data_options) - set(DATA_OPTIONS[task]))

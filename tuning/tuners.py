@@ -46,14 +46,7 @@ def make_tuner(
     `epochs` epochs, successive halving with factor 3, and stops after
     `max_trials` trials. `strategy` is a `tf.distribute.Strategy` every trial
     builds and trains under (None: the default one)."""
-    if name not in TUNERS:
-        raise ValueError(
-            f"Unknown tuner {name!r}; expected one of {', '.join(TUNERS)}."
-        )
-    if max_trials < 1 or epochs < 1:
-        raise ValueError(
-            f"max_trials and epochs must be positive; got {max_trials}, {epochs}."
-        )
+    check_search(name, max_trials, epochs)
     common = {
         "hypermodel": hypermodel,
         "objective": objective,
@@ -74,6 +67,18 @@ def make_tuner(
         tuner.oracle.max_trials = max_trials
     tuner.records = Path(directory) / "trials.csv"
     return tuner
+
+
+def check_search(name: str, max_trials: int, epochs: int) -> None:
+    """Refuses an unknown tuner and non-positive trial or epoch counts."""
+    if name not in TUNERS:
+        raise ValueError(
+            f"Unknown tuner {name!r}; expected one of {', '.join(TUNERS)}."
+        )
+    if max_trials < 1 or epochs < 1:
+        raise ValueError(
+            f"max_trials and epochs must be positive; got {max_trials}, {epochs}."
+        )
 
 
 def read_records(path) -> list[dict]:
