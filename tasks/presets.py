@@ -20,7 +20,7 @@ def model_to_build(model: str, preset: str | None, family: type, what: str) -> s
     cell, preset_cell = spec.defaults.get("cell"), preset_spec.defaults.get("cell")
     if preset_cell != cell:
         raise ValueError(
-            f"Preset {preset!r} is for the {preset_cell} cell, not {model!r}'s "
-            f"{cell}: train a {preset_cell} model with it."
+            f"Preset {preset!r} is for the {preset_cell} cell, not the {cell} cell "
+            f"of {model!r}: train a {preset_cell} model with it."
         )
     return preset

@@ -53,7 +53,9 @@ def test_tune_errors_name_the_problem(tmp_path):
         "train", "lstm_classifier", "--preset", _preset(tmp_path, "gru_classifier")
     )
     assert other_cell.returncode == 2
-    assert "is for the gru cell, not 'lstm_classifier''s lstm" in other_cell.stderr
+    assert "for the gru cell, not the lstm cell of 'lstm_classifier'" in (
+        other_cell.stderr
+    )
 
 
 def _preset(folder, model):
