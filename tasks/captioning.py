@@ -21,8 +21,8 @@ from tasks.data.caption_batches import CaptionBatches
 from tasks.data.caption_sources import load_captioned_images
 from tasks.data.captioned_images import CaptionedImages
 from tasks.data.images import load_images
+from tasks.model_choice import model_to_build
 from tasks.plots import plot_learning_curve
-from tasks.presets import model_to_build
 from zoo.models import Captioner, caption_vocabulary
 from zoo.models.captioning import INJECTIONS
 from zoo.models.captioning.image_encoder import check_backbone

@@ -13,11 +13,12 @@ import zoo
 from tasks import runs, training
 from tasks.data.batching import tbptt_windows
 from tasks.data.corpus import load_corpus, shipped_corpus_path
+from tasks.model_choice import model_to_build
 from tasks.plots import plot_learning_curve
-from tasks.presets import model_to_build
 from zoo.layers import reset_states
 from zoo.models import LanguageModel
 from zoo.models.language_model_presets import CHARACTER_PRESETS
+from zoo.preset_files import is_preset_file, preset_notes
 
 DEFAULT_PRESET = "lstm_lm_shakespeare_char"
 
@@ -110,8 +111,11 @@ def train(
 
 
 def default_level(data, model: str | None) -> str:
-    """ "char" for the shipped Tiny Shakespeare (`data` None) and the character
-    presets, "word" otherwise."""
+    """The level a preset file's search used (`rnn-zoo tune` records it); else
+    "char" for the shipped Tiny Shakespeare (`data` None) and the character
+    presets, and "word" otherwise."""
+    if is_preset_file(model) and "level" in preset_notes(model):
+        return preset_notes(model)["level"]
     return "char" if data is None or model in CHARACTER_PRESETS else "word"
 
 

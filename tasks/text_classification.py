@@ -19,8 +19,8 @@ import zoo
 from tasks import runs, training
 from tasks.data.labelled_splits import load_splits, read_labelled
 from tasks.data.labelled_texts import LabelledTexts, label_ids
+from tasks.model_choice import model_to_build
 from tasks.plots import plot_confusion_matrix, plot_learning_curve
-from tasks.presets import model_to_build
 from zoo.data.length_buckets import LengthBuckets
 from zoo.models import TextClassifier
 from zoo.preset_files import is_preset_file

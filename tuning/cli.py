@@ -6,19 +6,10 @@ import json
 import sys
 
 from tasks import cli
-from tuning.options import TUNERS
+from tuning.options import DATA_OPTIONS, TUNERS
 
 # tune's flags -> `tuning.tune`'s data options (passed on only when given).
-DATA_OPTIONS = (
-    "level",
-    "stateless",
-    "valid_data",
-    "text_column",
-    "label_column",
-    "max_tokens",
-    "images",
-    "image_size",
-)
+ALL_DATA_OPTIONS = sorted(set().union(*DATA_OPTIONS.values()))
 
 
 def _tune(arguments) -> int:
@@ -26,7 +17,7 @@ def _tune(arguments) -> int:
 
     options = {
         name: getattr(arguments, name)
-        for name in DATA_OPTIONS
+        for name in ALL_DATA_OPTIONS
         if getattr(arguments, name) not in (None, False)
     }
     for column in ("text_column", "label_column"):

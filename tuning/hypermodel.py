@@ -108,7 +108,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
             keras.utils.set_random_seed(self.seed)
         data_fixed = self.trials.fixed if self.trials is not None else {}
         with training.precision(self.precision):
-            model = zoo.build(self.model_name, **self.arguments(hp), **data_fixed)
+            arguments = {**self.arguments(hp), **data_fixed}  # the data's win
+            model = zoo.build(self.model_name, **arguments)
             training.compile_for_training(
                 model, tf.distribute.get_strategy(), self.jit_compile
             )

@@ -2,7 +2,7 @@
 
 from keras_tuner.engine.hyperparameters import Fixed
 
-from tasks.plots import plot_trial_scores as plot_scores
+from tasks.plots import plot_trial_scores
 
 
 def searched_values(trial) -> dict:
@@ -38,11 +38,11 @@ def summary_table(trials, objective, records: dict) -> str:
     return "\n".join(lines)
 
 
-def plot_trial_scores(trials, objective, png):
+def plot_trials(trials, objective, png):
     """`tasks.plots.plot_trial_scores` of the finished trials in the order they
     ran."""
     ordered = sorted(trials, key=lambda t: int(t.trial_id))
-    return plot_scores(
+    return plot_trial_scores(
         [int(t.trial_id) for t in ordered],
         [t.score for t in ordered],
         objective.name,

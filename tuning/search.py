@@ -19,17 +19,18 @@ from tasks.data.labelled_splits import load_splits
 from tasks.language_modeling import default_level
 from tasks.text_classification import check_classifier
 from tuning.hypermodel import ZooHyperModel
-from tuning.report import plot_trial_scores, summary_table
+from tuning.options import DATA_OPTIONS
+from tuning.report import plot_trials, summary_table
 from tuning.trial_data import CaptionerTrials, ClassifierTrials, LanguageModelTrials
 from tuning.tuners import check_search, make_tuner, read_records
 from zoo.models import Captioner, LanguageModel, TextClassifier
 from zoo.preset_files import save_preset
 
-# The data options each task takes (beside data, batch_size and seed).
-DATA_OPTIONS = {
-    LanguageModel: ("level", "stateless"),
-    TextClassifier: ("valid_data", "text_column", "label_column", "max_tokens"),
-    Captioner: ("images", "image_size", "max_tokens"),
+# The trials of each task (`tuning.trial_data`).
+TRIALS = {
+    LanguageModel: LanguageModelTrials,
+    TextClassifier: ClassifierTrials,
+    Captioner: CaptionerTrials,
 }
 
 
@@ -72,11 +73,18 @@ def tune(
     check_search(tuner, max_trials, epochs)
     hypermodel = ZooHyperModel(model, fixed, free, None, precision, jit_compile, seed)
     task = _task_of(model)
-    unknown = sorted(set(data_options) - set(DATA_OPTIONS[task]))
+    accepted = DATA_OPTIONS[task.__name__]
+    unknown = sorted(set(data_options) - set(accepted))
     if unknown:
         raise ValueError(
             f"{', '.join(unknown)} do(es) not apply to {model!r}, a "
-            f"{task.__name__}; it takes {', '.join(DATA_OPTIONS[task])}."
+            f"{task.__name__}; it takes {', '.join(accepted)}."
+        )
+    from_data = sorted(set(hypermodel.fixed) & set(TRIALS[task].data_arguments))
+    if from_data:
+        raise ValueError(
+            f"{', '.join(from_data)} is set from the data (or --stateless); do not "
+            "fix it."
         )
     if task is LanguageModel and batch_size is not None:
         raise ValueError(
@@ -140,13 +148,14 @@ def report(search, hypermodel: ZooHyperModel, output: Path, asked: dict) -> Path
         )
     records = {row["trial"]: row for row in read_records(output / "trials.csv")}
     print(summary_table(trials, objective, records))
-    plot_trial_scores(trials, objective, output / "trial_scores.png")
+    plot_trials(trials, objective, output / "trial_scores.png")
     (best,) = search.oracle.get_best_trials(1)
     path = save_preset(
         output / "best_preset.json",
         hypermodel.model_name,
         hypermodel.arguments(best.hyperparameters),
         notes={
+            **hypermodel.trials.notes,
             "objective": objective.name,
             "direction": objective.direction,
             "score": best.score,
@@ -164,7 +173,7 @@ def report(search, hypermodel: ZooHyperModel, output: Path, asked: dict) -> Path
 
 def _task_of(model: str) -> type:
     cls = zoo.get(model).cls
-    for task in DATA_OPTIONS:
+    for task in TRIALS:
         if issubclass(cls, task):
             return task
     raise ValueError(

@@ -1,6 +1,7 @@
 """What a search trains every trial on, per task: the data, the constructor
-arguments the data fixes (held apart from the search), the objective, and how a
-trial's model fits (as the task's own `train` fits it).
+arguments the data fixes (held apart from the search), the objective, how a
+trial's model fits (as the task's own `train` fits it), and `notes` on the data
+for the preset file.
 
     trials = ClassifierTrials(load_splits(), batch_size=32)
     hypermodel = ZooHyperModel("lstm_classifier", trials=trials)
@@ -23,10 +24,19 @@ class LanguageModelTrials:
     validation perplexity."""
 
     objective = keras_tuner.Objective("val_perplexity", "min")
+    # Constructor arguments the data (and --stateless) set: never searched or held.
+    data_arguments = ("vocabulary", "vocabulary_size", "stateful")
 
     def __init__(self, corpus, stateful: bool = True):
         self.corpus = corpus
-        self.fixed = {"vocabulary": corpus.vocabulary, "stateful": stateful}
+        self.fixed = {
+            "vocabulary": corpus.vocabulary,
+            # Over a preset's own (PTB's 10,000), so any preset tunes on any corpus.
+            "vocabulary_size": len(corpus.vocabulary),
+            "stateful": stateful,
+        }
+        # Recorded in the preset, and read back by `rnn-zoo train --preset`.
+        self.notes = {"level": corpus.vocabulary.level}
 
     def fit(self, lm, callbacks=(), **fit_options):
         windows = split_windows(lm, self.corpus)
@@ -39,6 +49,7 @@ class ClassifierTrials:
     split; length-bucketed batches; the objective is the validation accuracy."""
 
     objective = keras_tuner.Objective("val_accuracy", "max")
+    data_arguments = ("vocabulary", "vocabulary_size", "labels", "num_classes")
 
     def __init__(
         self, splits, batch_size: int = 32, max_tokens: int = 20000, seed=None
@@ -46,6 +57,7 @@ class ClassifierTrials:
         self.splits, self.batch_size, self.seed = splits, batch_size, seed
         vocabulary = Vocabulary.from_texts(splits.train.texts, max_tokens=max_tokens)
         self.fixed = {"vocabulary": vocabulary, "labels": splits.label_names}
+        self.notes = {"batch_size": batch_size, "max_tokens": max_tokens}
 
     def fit(self, classifier, callbacks=(), **fit_options):
         train, valid = length_batches(
@@ -63,6 +75,7 @@ class CaptionerTrials:
     captions of the validation images after each epoch."""
 
     objective = keras_tuner.Objective("val_bleu_4", "max")
+    data_arguments = ("vocabulary", "image_shape", "input_dim")
 
     def __init__(
         self,
@@ -78,6 +91,7 @@ class CaptionerTrials:
             "vocabulary": caption_vocabulary(captions, max_tokens),
             "image_shape": tuple(image_shape),
         }
+        self.notes = {"batch_size": batch_size, "image_shape": list(image_shape)}
 
     def fit(self, captioner: Captioner, callbacks=(), **fit_options):
         train, valid = caption_batches(

@@ -65,7 +65,6 @@ def make_tuner(
         # Brackets follow one another until max_trials trials have run.
         tuner = Hyperband(max_epochs=epochs, factor=3, hyperband_iterations=0, **common)
         tuner.oracle.max_trials = max_trials
-    tuner.records = Path(directory) / "trials.csv"
     return tuner
 
 
@@ -103,10 +102,13 @@ def resident_megabytes() -> float | None:
 
 
 class _RecordedTrials:
-    """Times each trial and, when it ends, appends its row to `self.records`
-    and prints a one-line summary after Keras Tuner's own."""
+    """Times each trial and, when it ends, appends its row to `trials.csv` beside
+    the search's project folder and prints a one-line summary after Keras
+    Tuner's own."""
 
-    records: Path
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = Path(self.project_dir).parent / "trials.csv"
 
     def on_trial_begin(self, trial):
         self._trial_started = time.monotonic()

@@ -50,3 +50,10 @@ def read_preset(path) -> tuple[str, dict]:
             f"arguments an object; got {model!r} and {arguments!r}."
         )
     return model, arguments
+
+
+def preset_notes(path) -> dict:
+    """The notes of a preset file (empty when it has none)."""
+    read_preset(path)  # the checks
+    notes = json.loads(Path(path).read_text(encoding="utf-8")).get("notes")
+    return notes if isinstance(notes, dict) else {}

@@ -42,7 +42,7 @@ def test_bad_preset_files_are_named(tmp_path, content, message):
     path = tmp_path / "preset.json"
     if content is not None:
         path.write_text(content)
-    with pytest.raises(ValueError, match=None) as error:
+    with pytest.raises(ValueError) as error:
         zoo.build(str(path), vocabulary_size=5)
     assert message in str(error.value)
     assert "preset.json" in str(error.value) or "lstm_lx" in str(error.value)

@@ -326,9 +326,7 @@ def test_bad_input_is_refused_with_the_value():
     with pytest.raises(ValueError, match="exponential schedule needs 0 < k < 1"):
         _captioner(scheduled_sampling="exponential", sampling_k=1.5)
     with pytest.raises(ValueError, match="without the cells' own dropout"):
-        _captioner(
-            scheduled_sampling="linear", cell_options={"recurrent_dropout": 0.1}
-        )
+        _captioner(scheduled_sampling="linear", cell_options={"recurrent_dropout": 0.1})
     with pytest.raises(ValueError, match="without words, by position: 1: '  '"):
         model.caption_pairs(["a red circle", "  "])
     features = zoo.build(

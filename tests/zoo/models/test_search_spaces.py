@@ -156,3 +156,12 @@ def test_sampling_parameters_are_conditional_on_the_schedule(
     config = captioner.get_config()
     assert config[argument] == value and config["sampling_minimum"] == 0.25
     assert config["injection"] == "merge"
+
+
+def test_sampling_arguments_the_caller_holds_are_not_searched():
+    hp = _hyperparameters(
+        scheduled_sampling="inverse_sigmoid", sampling_k=50.0, sampling_minimum=0.1
+    )
+    arguments = Captioner.search_space(hp)
+    assert (arguments["sampling_k"], arguments["sampling_minimum"]) == (50.0, 0.1)
+    assert "inverse_sigmoid_k" not in hp.values

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 
 from zoo.models.captioning.caption_decoder import CaptionDecoder
+from zoo.models.captioning.captioner_space import captioner_space
 from zoo.models.captioning.image_encoder import feature_encoder, image_encoder
-from zoo.models.captioning.search_space import captioner_space
 from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.registry import register
 from zoo.vocabulary import Vocabulary

@@ -19,7 +19,8 @@ def captioner_space(hp) -> dict:
     options (`zoo.cells.search_space`), `injection`, `image_dim`,
     `embedding_dim`, `hidden_dim`, `dropout`, Adam's `learning_rate`, and
     `scheduled_sampling` ("off" or a schedule) with, for a schedule only, its
-    parameter and `sampling_minimum`."""
+    parameter and `sampling_minimum` (each taken as it is when `hp` already holds
+    it)."""
     arguments = cell_space(hp)
     arguments["injection"] = hp.Choice("injection", list(INJECTIONS))
     arguments["image_dim"] = hp.Choice("image_dim", [64, 128, 256])
@@ -29,13 +30,22 @@ def captioner_space(hp) -> dict:
     arguments["learning_rate"] = hp.Float("learning_rate", 1e-4, 1e-2, sampling="log")
     schedule = hp.Choice("scheduled_sampling", ["off", *SAMPLING_RANGES])
     arguments["scheduled_sampling"] = None if schedule == "off" else schedule
+    # A sampling argument the hyperparameters already hold (fixed by the caller)
+    # is taken as it is, not searched.
+    held = hp.values
     for name, (parameter, argument, low, high) in SAMPLING_RANGES.items():
         with hp.conditional_scope("scheduled_sampling", [name]):
             if schedule == name:
-                arguments[argument] = hp.Float(parameter, low, high, sampling="log")
+                arguments[argument] = (
+                    held[argument]
+                    if argument in held
+                    else hp.Float(parameter, low, high, sampling="log")
+                )
     with hp.conditional_scope("scheduled_sampling", list(SAMPLING_RANGES)):
         if schedule != "off":
-            arguments["sampling_minimum"] = hp.Float(
-                "sampling_minimum", 0.0, 0.5, step=0.25
+            arguments["sampling_minimum"] = (
+                held["sampling_minimum"]
+                if "sampling_minimum" in held
+                else hp.Float("sampling_minimum", 0.0, 0.5, step=0.25)
             )
     return arguments
