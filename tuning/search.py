@@ -71,30 +71,16 @@ def tune(
     on the arguments runs before the data is read.
     """
     check_search(tuner, max_trials, epochs)
-    hypermodel = ZooHyperModel(model, fixed, free, None, precision, jit_compile, seed)
+    hypermodel = ZooHyperModel(
+        model,
+        fixed=fixed,
+        free=free,
+        precision=precision,
+        jit_compile=jit_compile,
+        seed=seed,
+    )
     task = _task_of(model)
-    accepted = DATA_OPTIONS[task.__name__]
-    unknown = sorted(set(data_options) - set(accepted))
-    if unknown:
-        raise ValueError(
-            f"{', '.join(unknown)} do(es) not apply to {model!r}, a "
-            f"{task.__name__}; it takes {', '.join(accepted)}."
-        )
-    from_data = sorted(set(hypermodel.fixed) & set(TRIALS[task].data_arguments))
-    if from_data:
-        raise ValueError(
-            f"{', '.join(from_data)} is set from the data (or --stateless); do not "
-            "fix it."
-        )
-    if task is LanguageModel and batch_size is not None:
-        raise ValueError(
-            "A language model's batch size is its batch_size argument: pass "
-            "fixed={'batch_size': N} (--set batch_size=N)."
-        )
-    if task is TextClassifier:
-        check_classifier(hypermodel.fixed)
-    if task is Captioner:
-        check_captioner(model, hypermodel.fixed, data_options.get("max_tokens"))
+    _check_task_options(model, task, hypermodel.fixed, batch_size, data_options)
     output = Path(output or f"runs/tune/{model}")
     asked = {
         "model": model,
@@ -169,6 +155,33 @@ def report(search, hypermodel: ZooHyperModel, output: Path, asked: dict) -> Path
         f"{hypermodel.model_name} --preset {path})"
     )
     return output
+
+
+def _check_task_options(model, task, fixed, batch_size, data_options) -> None:
+    """Refuses data options `task` does not take, fixed arguments the data sets,
+    and the task's own bad arguments (as its `train` would)."""
+    accepted = DATA_OPTIONS[task.__name__]
+    unknown = sorted(set(data_options) - set(accepted))
+    if unknown:
+        raise ValueError(
+            f"{', '.join(unknown)} do(es) not apply to {model!r}, a "
+            f"{task.__name__}; it takes {', '.join(accepted)}."
+        )
+    from_data = sorted(set(fixed) & set(TRIALS[task].data_arguments))
+    if from_data:
+        raise ValueError(
+            f"{', '.join(from_data)} is set from the data (or --stateless); do not "
+            "fix it."
+        )
+    if task is LanguageModel and batch_size is not None:
+        raise ValueError(
+            "A language model's batch size is its batch_size argument: pass "
+            "fixed={'batch_size': N} (--set batch_size=N)."
+        )
+    if task is TextClassifier:
+        check_classifier(fixed)
+    if task is Captioner:
+        check_captioner(model, fixed, data_options.get("max_tokens"))
 
 
 def _task_of(model: str) -> type:

@@ -15,7 +15,8 @@ CELL_CLIPS = [0.0, 3.0, 10.0]
 
 
 def cell_space(hp) -> dict:
-    """hp -> {"cell": name, "cell_options": {...} or None}:
+    """hp -> {"cell": name, "cell_options": {...}} (empty for a cell without
+    options), as the models store them:
 
     - peephole_lstm: `use_peepholes` (True/False), `cell_clip` (none, 3, 10);
     - gru: `reset_after` (True/False: where the reset gate sits);
@@ -34,4 +35,4 @@ def cell_space(hp) -> dict:
     with hp.conditional_scope("cell", ["elman"]):
         if cell == "elman":
             options["activation"] = hp.Choice("activation", ["tanh", "relu"])
-    return {"cell": cell, "cell_options": options or None}
+    return {"cell": cell, "cell_options": options}

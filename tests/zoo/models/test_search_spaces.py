@@ -36,7 +36,7 @@ def test_cell_options_are_conditional_on_the_cell(cell):
     hp = _hyperparameters(cell=cell)
     arguments = cell_space(hp)
     assert arguments["cell"] == cell
-    assert set(arguments["cell_options"] or {}) == CELL_OPTIONS[cell]
+    assert set(arguments["cell_options"]) == CELL_OPTIONS[cell]
     # Only this cell's options are active (listed in the trial's values).
     other_options = set().union(*CELL_OPTIONS.values()) - CELL_OPTIONS[cell]
     assert CELL_OPTIONS[cell] <= set(hp.values)
