@@ -73,7 +73,7 @@ def train(
             f"epochs and batch_size must be positive; got {epochs}, {batch_size}."
         )
     if image_size is None:
-        image_size = SHAPES_IMAGE_SIZE if data is None else PHOTO_IMAGE_SIZE
+        image_size = default_image_size(data)
     data_options = {
         "data": runs.absolute(data),
         "images": runs.absolute(images),
@@ -134,6 +134,12 @@ def train(
     report = evaluate_splits(captioner, _held_out(splits), output)
     print_report(report)
     return output
+
+
+def default_image_size(data) -> int:
+    """The side images are resized to when not given: 48 for the generated
+    shapes (`data` None), 128 for photographs."""
+    return SHAPES_IMAGE_SIZE if data is None else PHOTO_IMAGE_SIZE
 
 
 def caption_batches(

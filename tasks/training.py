@@ -101,16 +101,21 @@ def precision(policy: str = "float32"):
     16 bits and keep the weights (and, in zoo models, the LSTM memory cell and the
     outputs) in float32; `mixed_float16` also gets Keras's dynamic loss scaling
     (a LossScaleOptimizer) in `compile`."""
-    if policy not in PRECISIONS:
-        raise ValueError(
-            f"Unknown precision {policy!r}; expected one of {', '.join(PRECISIONS)}."
-        )
+    check_precision(policy)
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(policy)
     try:
         yield
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+def check_precision(policy: str) -> None:
+    """Refuses a dtype policy name that is not one of `PRECISIONS`."""
+    if policy not in PRECISIONS:
+        raise ValueError(
+            f"Unknown precision {policy!r}; expected one of {', '.join(PRECISIONS)}."
+        )
 
 
 def compile_for_training(

@@ -6,8 +6,7 @@ import tensorflow as tf
 
 import zoo
 from tasks import training
-from tasks.options import PRECISIONS
-from zoo.registry import accepted_arguments
+from zoo.registry import check_arguments
 
 # The types a Keras Tuner hyperparameter value may have.
 HYPERPARAMETER_TYPES = (bool, int, float, str)
@@ -54,12 +53,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
                 "class a `search_space` (hp -> constructor arguments)."
             )
         fixed = dict(fixed or {})
-        unknown = sorted(set(fixed) - set(accepted_arguments(spec.cls)))
-        if unknown:
-            raise ValueError(
-                f"Unknown argument(s) {', '.join(map(repr, unknown))} for {model!r}. "
-                f"Accepted: {', '.join(accepted_arguments(spec.cls))}."
-            )
+        check_arguments(spec.cls, fixed, f"model {model!r}")
         not_fixed = sorted(set(free) - set(spec.defaults))
         if not_fixed:
             raise ValueError(
@@ -67,15 +61,13 @@ class ZooHyperModel(keras_tuner.HyperModel):
                 f"there is nothing to free; it fixes: "
                 f"{', '.join(spec.defaults) or 'nothing'}."
             )
-        if precision not in PRECISIONS:
-            raise ValueError(
-                f"Unknown precision {precision!r}; expected one of "
-                f"{', '.join(PRECISIONS)}."
-            )
+        training.check_precision(precision)
         super().__init__(name=model)
         self.model_name, self.space = model, space
-        self.held = {k: v for k, v in spec.defaults.items() if k not in free}
         self.fixed, self.trials = fixed, trials
+        # The registration's arguments (less the freed ones), then the caller's.
+        registered = {k: v for k, v in spec.defaults.items() if k not in free}
+        self.held_apart = {**registered, **fixed}
         self.precision, self.jit_compile, self.seed = precision, jit_compile, seed
 
     def hyperparameters(self) -> keras_tuner.HyperParameters:
@@ -85,7 +77,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         which spaces read as None (`scheduled_sampling`), and which `arguments`
         replaces with None anyway."""
         hp = keras_tuner.HyperParameters()
-        for name, value in {**self.held, **self.fixed}.items():
+        for name, value in self.held_apart.items():
             if value is None:
                 hp.Fixed(name, OFF)
             elif isinstance(value, HYPERPARAMETER_TYPES):
@@ -98,7 +90,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         reaches the space as `Fixed` (`hyperparameters`); the others, and those
         the space does not name, are added here."""
         arguments = self.space(hp)
-        for name, value in {**self.held, **self.fixed}.items():
+        for name, value in self.held_apart.items():
             if name not in arguments or not isinstance(value, HYPERPARAMETER_TYPES):
                 arguments[name] = value
         return arguments

@@ -211,12 +211,11 @@ def _trials(task, model, data, batch_size, seed, options):
             k: options[k] for k in ("text_column", "label_column") if k in options
         }
         splits = load_splits(data, options.get("valid_data"), **columns)
-        return ClassifierTrials(
-            splits, batch_size or 32, options.get("max_tokens") or 20000, seed
+        vocabulary = (
+            {"max_tokens": options["max_tokens"]} if "max_tokens" in options else {}
         )
-    image_size = options.get("image_size") or (
-        captioning.SHAPES_IMAGE_SIZE if data is None else captioning.PHOTO_IMAGE_SIZE
-    )
+        return ClassifierTrials(splits, batch_size or 32, seed=seed, **vocabulary)
+    image_size = options.get("image_size") or captioning.default_image_size(data)
     splits = captioning.load_splits(
         data, options.get("images"), image_size, splits=("train", "valid")
     )

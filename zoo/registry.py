@@ -34,7 +34,9 @@ def accepted_arguments(cls: type) -> list[str]:
     return [p.name for p in _named_parameters(cls)] + ["name"]
 
 
-def _check_arguments(cls: type, arguments: dict, what: str) -> None:
+def check_arguments(cls: type, arguments: dict, what: str) -> None:
+    """Refuses arguments that `cls`'s constructor does not take, naming `what`
+    and the accepted ones."""
     accepted = accepted_arguments(cls)
     unknown = sorted(set(arguments) - set(accepted))
     if unknown:
@@ -52,7 +54,7 @@ def register(
     line."""
     if name in _REGISTRY:
         raise ValueError(f"Model name {name!r} is already registered.")
-    _check_arguments(cls, defaults, f"register({name!r}, {cls.__name__})")
+    check_arguments(cls, defaults, f"register({name!r}, {cls.__name__})")
     if description is None:
         description = (inspect.getdoc(cls) or cls.__name__).splitlines()[0]
     spec = ModelSpec(name, cls, dict(defaults), description)
@@ -78,7 +80,7 @@ def get(name: str) -> ModelSpec:
 def _preset_file_spec(path: str) -> ModelSpec:
     model, arguments = read_preset(path)
     spec = get(model)
-    _check_arguments(spec.cls, arguments, f"preset file {path!r}")
+    check_arguments(spec.cls, arguments, f"preset file {path!r}")
     return ModelSpec(
         path, spec.cls, {**spec.defaults, **arguments}, f"{model}, from {path}"
     )
@@ -93,7 +95,7 @@ def build(name: str, /, **overrides):
     """Builds the model registered as `name` (or saved as a preset file, see
     `get`); `overrides` replace its defaults."""
     spec = get(name)
-    _check_arguments(spec.cls, overrides, f"model {name!r}")
+    check_arguments(spec.cls, overrides, f"model {name!r}")
     arguments = {**spec.defaults, **overrides}
     missing = [
         p.name
