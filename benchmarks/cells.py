@@ -27,7 +27,7 @@ except ImportError:  # PyTorch is optional: its rows appear only when it is inst
 from timing import interleaved_medians
 
 from zoo import cells
-from zoo.layers import Recurrent
+from zoo.layers import Recurrent, xla_speeds_up_training
 
 SHAPES = {
     # Zaremba et al. 2014 small and medium PTB language models.
@@ -42,10 +42,18 @@ SHAPES = {
 # name -> (make a recurrent layer for hidden size H, gate matrices per step (G / H)).
 LAYERS = {
     "keras LSTM": (lambda h: keras.layers.LSTM(h, return_sequences=True), 4),
+    # Forced XLA (rows named ", XLA"), to show what it does to Keras's own loop.
+    "keras LSTM, XLA": (lambda h: keras.layers.LSTM(h, return_sequences=True), 4),
     "keras GRU": (lambda h: keras.layers.GRU(h, return_sequences=True), 3),
     "keras SimpleRNN": (lambda h: keras.layers.SimpleRNN(h, return_sequences=True), 1),
-    # The default: cuDNN on a GPU, the hand-written BPTT elsewhere.
+    # The default: cuDNN on a GPU, the hand-written BPTT elsewhere, compiled with
+    # XLA where zoo.layers.xla_speeds_up_training says so.
     "zoo LSTM": (lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True), 4),
+    # The same without XLA (rows named ", no XLA"), to measure what XLA gives.
+    "zoo LSTM, no XLA": (
+        lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True),
+        4,
+    ),
     # The hand-written BPTT on any host (on a CPU the same as "zoo LSTM").
     "zoo LSTM, hand-written BPTT": (
         lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True, use_cudnn=False),
@@ -78,16 +86,23 @@ LAYERS = {
 
 
 def build_model(make_layer, shape, batch, jit_compile="auto"):
-    """Embedding (or dense features) -> stacked recurrent layers -> softmax."""
+    """Embedding (or dense features) -> stacked recurrent layers -> softmax.
+
+    jit_compile "auto" is Keras's choice, except where the zoo's own rule
+    (`zoo.layers.xla_speeds_up_training`, which zoo's language models apply in
+    `compile()`) turns XLA on for these layers."""
     hidden, vocabulary = shape["hidden"], shape["vocabulary"]
+    recurrent_layers = [make_layer(hidden) for _ in range(shape["layers"])]
+    if jit_compile == "auto" and xla_speeds_up_training(recurrent_layers):
+        jit_compile = True  # the models here are unmasked
     if vocabulary:
         inputs = keras.Input(shape=(None,), batch_size=batch, dtype="int32")
         x = keras.layers.Embedding(vocabulary, hidden)(inputs)
     else:
         inputs = keras.Input(shape=(None, hidden), batch_size=batch)
         x = inputs
-    for _ in range(shape["layers"]):
-        x = make_layer(hidden)(x)  # (B, T, H)
+    for layer in recurrent_layers:
+        x = layer(x)  # (B, T, H)
     if vocabulary:
         outputs = keras.layers.Dense(vocabulary)(x)  # (B, T, V) logits
     else:
@@ -182,11 +197,13 @@ def main():
         shape = SHAPES[shape_name]
         x, y = make_batch(shape, rng)
         one_token = x[:1, :1]
-        train_calls, infer_calls, gates = {}, {}, {}
+        train_calls, infer_calls, gates, xla = {}, {}, {}, {}
         for layer_name in arguments.layers:
             make_layer, gates[layer_name] = LAYERS[layer_name]
-            model = build_model(make_layer, shape, shape["batch"], arguments.jit)
-            step_model = build_model(make_layer, shape, 1, arguments.jit)
+            jit_compile = row_jit_compile(layer_name, arguments.jit)
+            model = build_model(make_layer, shape, shape["batch"], jit_compile)
+            step_model = build_model(make_layer, shape, 1, jit_compile)
+            xla[layer_name] = model.jit_compile
             train_calls[layer_name] = functools.partial(model.train_on_batch, x, y)
             infer_calls[layer_name] = functools.partial(
                 step_model.predict_on_batch, one_token
@@ -203,6 +220,7 @@ def main():
         rows = [
             (
                 name,
+                xla.get(name),  # None for PyTorch
                 train_ms[name],
                 roofline_ms(shape, gates[name], rate),
                 infer_ms[name],
@@ -257,25 +275,34 @@ def print_teacher_forcing(shape, rng, arguments):
         print(f"| {setting} | {loop:.1f} | {forced:.1f} | {loop / forced:.1f}x |")
 
 
+def row_jit_compile(layer_name, requested):
+    """--jit forces XLA on every row; otherwise rows named ", XLA" / ", no XLA"
+    force it on / off and the others take build_model's "auto"."""
+    if requested is True or layer_name.endswith(", XLA"):
+        return True
+    return False if layer_name.endswith(", no XLA") else "auto"
+
+
 def print_table(shape_name, shape, rows):
-    reference = dict((name, ms) for name, ms, _, _ in rows).get("keras LSTM")
-    reference_infer = dict((name, ms) for name, _, _, ms in rows).get("keras LSTM")
+    reference = dict((name, ms) for name, _, ms, _, _ in rows).get("keras LSTM")
+    reference_infer = dict((name, ms) for name, *_, ms in rows).get("keras LSTM")
     tokens = shape["batch"] * shape["time"]
     print(f"\n## {shape_name}: {shape}\n")
     print(
-        "| layer | train ms/step | tokens/s | vs keras LSTM | roofline ms | "
+        "| layer | XLA | train ms/step | tokens/s | vs keras LSTM | roofline ms | "
         "of roofline | batch-1 step ms | vs keras LSTM |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, ms, roofline, infer_ms in rows:
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, xla, ms, roofline, infer_ms in rows:
+        xla_cell = "-" if xla is None else ("yes" if xla else "no")
         speedup = f"{reference / ms:.2f}x" if reference else "-"
         infer_speedup = f"{reference_infer / infer_ms:.2f}x" if reference_infer else "-"
         roofline_cells = (
             f"{roofline:.1f} | {roofline / ms:.0%}" if roofline is not None else "- | -"
         )
         print(
-            f"| {name} | {ms:.1f} | {tokens / ms * 1e3:,.0f} | {speedup} | "
-            f"{roofline_cells} | {infer_ms:.2f} | {infer_speedup} |"
+            f"| {name} | {xla_cell} | {ms:.1f} | {tokens / ms * 1e3:,.0f} | "
+            f"{speedup} | {roofline_cells} | {infer_ms:.2f} | {infer_speedup} |"
         )
 
 

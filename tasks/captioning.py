@@ -42,7 +42,7 @@ def train(
     resume: bool = False,
     strategy: str = "default",
     precision: str = "float32",
-    jit_compile: bool = False,
+    jit_compile: bool | str = "auto",
     seed: int | None = None,
     image_size: int | None = None,
     max_tokens: int | None = None,

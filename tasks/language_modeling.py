@@ -35,7 +35,7 @@ def train(
     strategy: str = "default",
     stateless: bool = False,
     precision: str = "float32",
-    jit_compile: bool = False,
+    jit_compile: bool | str = "auto",
     seed: int | None = None,
     **overrides,
 ) -> Path:
@@ -52,8 +52,9 @@ def train(
     `strategy` is a name from `tasks.training.STRATEGIES`; the model trains on
     truncated-BPTT windows whose states carry over from batch to batch, except
     with `stateless` (every window starts from zero states), which several
-    replicas need. `precision` is a `tasks.training.PRECISIONS` policy and
-    `jit_compile` compiles the steps with XLA. `seed` fixes the initial weights
+    replicas need. `precision` is a `tasks.training.PRECISIONS` policy;
+    `jit_compile` True or False forces XLA on or off, "auto" lets the model
+    choose (`tasks.training.compile_for_training`). `seed` fixes the initial weights
     and the dropout masks (`keras.utils.set_random_seed`). Every check on the
     arguments and the data runs before the model is built.
     """

@@ -40,7 +40,7 @@ def train(
     resume: bool = False,
     strategy: str = "default",
     precision: str = "float32",
-    jit_compile: bool = False,
+    jit_compile: bool | str = "auto",
     seed: int | None = None,
     max_tokens: int = 20000,
     holdout: float = 0.1,

@@ -121,10 +121,12 @@ def check_precision(policy: str) -> None:
 def compile_for_training(
     model: keras.Model,
     strategy: tf.distribute.Strategy,
-    jit_compile: bool = False,
+    jit_compile: bool | str = "auto",
 ) -> None:
     """`model.compile()` with the task's defaults (zoo task models clip the gradient
-    after the replicas' sum and log `gradient_norm`) and XLA if asked. Call it in
+    after the replicas' sum and log `gradient_norm`). `jit_compile`: True or False
+    forces XLA on or off; "auto" leaves it to the model (language models use XLA
+    where it was measured faster: `zoo.layers.xla_speeds_up_training`). Call it in
     `strategy.scope()`; refuses what `check_replicas` refuses."""
     check_replicas(
         strategy.num_replicas_in_sync,

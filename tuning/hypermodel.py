@@ -42,7 +42,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         free=(),
         trials=None,
         precision: str = "float32",
-        jit_compile: bool = False,
+        jit_compile: bool | str = "auto",
         seed: int | None = None,
     ):
         spec = zoo.get(model)  # unknown names raise with close matches

@@ -44,7 +44,7 @@ def tune(
     resume: bool = False,
     strategy: str = "default",
     precision: str = "float32",
-    jit_compile: bool = False,
+    jit_compile: bool | str = "auto",
     seed: int | None = None,
     fixed: dict | None = None,
     free=(),

@@ -73,17 +73,40 @@ def test_sequence_regressor_trains_in_mixed_precision(policy):
     assert history["loss"][-1] < 0.2 * history["loss"][0]
 
 
-def test_xla_compiles_the_step_and_matches_the_plain_step():
+@pytest.mark.parametrize(
+    "name, options",
+    [
+        ("lstm_lm", {}),
+        # The hand-written BPTT's other branches. (Not dropout: TensorFlow's
+        # stateless random ops draw other numbers under XLA from the same seed.)
+        ("peephole_lm", {"cell_options": {"cell_clip": 0.5, "projection_units": 8}}),
+        ("gru_lm", {}),
+    ],
+)
+def test_xla_compiles_the_step_and_matches_the_plain_step(name, options):
     x, y = _cycle_batch()
     arguments = dict(vocabulary_size=VOCABULARY, hidden_dim=16, num_layers=2)
     weights = []
     for jit_compile in (False, True):
-        lm = _build("lstm_lm", "float32", jit_compile=jit_compile, **arguments)
+        lm = _build(name, "float32", jit_compile=jit_compile, **arguments, **options)
         lm.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
         assert lm.jit_compile is jit_compile
         weights.append(lm.get_weights())
     for plain, compiled in zip(*weights, strict=True):
         np.testing.assert_allclose(compiled, plain, rtol=1e-4, atol=1e-5)
+
+
+def test_language_models_choose_xla_on_one_device_only():
+    """The zoo's own XLA choice (zoo.layers.xla_speeds_up_training) is the
+    default of the tasks, and stays off under a strategy, as Keras's "auto" does."""
+    arguments = dict(vocabulary_size=VOCABULARY, hidden_dim=16)
+    assert _build("lstm_lm", "float32", jit_compile="auto", **arguments).jit_compile
+    strategy = training.get_strategy("mirrored")
+    assert strategy.num_replicas_in_sync == 2
+    with strategy.scope():
+        lm = zoo.build("lstm_lm", **arguments, stateful=False)
+        training.compile_for_training(lm, strategy)
+    assert lm.jit_compile is False
 
 
 @pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])

@@ -8,6 +8,7 @@ from zoo.layers.states import (
     set_states,
     stateful_layers,
 )
+from zoo.layers.xla_choice import xla_speeds_up_training
 
 __all__ = [
     "Recurrent",
@@ -16,4 +17,5 @@ __all__ = [
     "reset_states",
     "set_states",
     "stateful_layers",
+    "xla_speeds_up_training",
 ]
