@@ -9,7 +9,9 @@ after a warm-up: see timing.py), and
 prints one table: ms/step, tokens/s, speed relative to `keras.layers.LSTM`, and the
 fraction of the roofline (the model's floating-point work at the rate this machine
 reaches on one large matrix product). A batch-1 inference step (one token through
-the stack, the generation workload) is timed with `predict_on_batch`.
+the stack, the generation workload) is timed with `predict_on_batch`. The XLA column
+says whether the training step was compiled with XLA: Keras's default for Keras's
+layers, the zoo's (`zoo.layers.xla_speeds_up_training`) for the zoo's.
 """
 
 import argparse
@@ -85,15 +87,19 @@ LAYERS = {
 }
 
 
-def build_model(make_layer, shape, batch, jit_compile="auto"):
+def build_model(make_layer, shape, batch, jit_compile="auto", for_training=True):
     """Embedding (or dense features) -> stacked recurrent layers -> softmax.
 
-    jit_compile "auto" is Keras's choice, except where the zoo's own rule
-    (`zoo.layers.xla_speeds_up_training`, which zoo's language models apply in
-    `compile()`) turns XLA on for these layers."""
+    jit_compile "auto" is Keras's choice, except that a model `for_training` takes
+    the zoo's own rule (`zoo.layers.xla_speeds_up_training`, which zoo's language
+    models apply to their training steps only)."""
     hidden, vocabulary = shape["hidden"], shape["vocabulary"]
     recurrent_layers = [make_layer(hidden) for _ in range(shape["layers"])]
-    if jit_compile == "auto" and xla_speeds_up_training(recurrent_layers):
+    if (
+        jit_compile == "auto"
+        and for_training
+        and xla_speeds_up_training(recurrent_layers)
+    ):
         jit_compile = True  # the models here are unmasked
     if vocabulary:
         inputs = keras.Input(shape=(None,), batch_size=batch, dtype="int32")
@@ -202,7 +208,9 @@ def main():
             make_layer, gates[layer_name] = LAYERS[layer_name]
             jit_compile = row_jit_compile(layer_name, arguments.jit)
             model = build_model(make_layer, shape, shape["batch"], jit_compile)
-            step_model = build_model(make_layer, shape, 1, jit_compile)
+            step_model = build_model(
+                make_layer, shape, 1, jit_compile, for_training=False
+            )
             xla[layer_name] = model.jit_compile
             train_calls[layer_name] = functools.partial(model.train_on_batch, x, y)
             infer_calls[layer_name] = functools.partial(
@@ -277,7 +285,8 @@ def print_teacher_forcing(shape, rng, arguments):
 
 def row_jit_compile(layer_name, requested):
     """--jit forces XLA on every row; otherwise rows named ", XLA" / ", no XLA"
-    force it on / off and the others take build_model's "auto"."""
+    force it on / off (in training and inference) and the others take
+    build_model's "auto"."""
     if requested is True or layer_name.endswith(", XLA"):
         return True
     return False if layer_name.endswith(", no XLA") else "auto"
