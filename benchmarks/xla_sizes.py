@@ -1,0 +1,63 @@
+"""Where XLA speeds up training a zoo language model: one training step of
+`lstm_lm` (2 layers, B=20, T=35, V=10k) compiled with `jit_compile=False` and
+`True`, over hidden sizes, measured in one process (timing.py).
+
+    python benchmarks/xla_sizes.py [--hidden 200 400 512 640 650] [--cell lstm]
+
+The result sets `zoo.layers.xla_choice.XLA_MAX_UNITS`, below which zoo's language
+models compile their training steps with XLA on a TensorFlow CPU by themselves.
+"""
+
+import argparse
+import functools
+import platform
+
+import keras
+import numpy as np
+from timing import interleaved_medians
+
+import zoo
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--hidden", nargs="+", type=int, default=[200, 400, 512, 640, 650]
+    )
+    parser.add_argument("--cell", default="lstm", choices=["lstm", "peephole", "gru"])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=3)
+    arguments = parser.parse_args()
+    print(
+        f"# {platform.machine()}, Python {platform.python_version()}, Keras "
+        f"{keras.__version__} ({keras.backend.backend()} backend)\n"
+    )
+    batch, time_steps, vocabulary = 20, 35, 10_000
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, vocabulary, (batch, time_steps), dtype="int32")
+    y = rng.integers(0, vocabulary, (batch, time_steps), dtype="int32")
+    print(f"| {arguments.cell}_lm hidden | no XLA ms | XLA ms | XLA speed-up |")
+    print("|---:|---:|---:|---:|")
+    for hidden in arguments.hidden:
+        calls = {}
+        for jit_compile in (False, True):
+            lm = zoo.build(
+                f"{arguments.cell}_lm",
+                vocabulary_size=vocabulary,
+                hidden_dim=hidden,
+                batch_size=batch,
+                sequence_length=time_steps,
+            )
+            lm.compile(jit_compile=jit_compile)
+            calls[jit_compile] = functools.partial(lm.train_on_batch, x, y)
+        ms = interleaved_medians(calls, arguments.steps, arguments.rounds)
+        print(
+            f"| {hidden} | {ms[False]:.1f} | {ms[True]:.1f} | "
+            f"{ms[False] / ms[True]:.2f}x |",
+            flush=True,
+        )
+        keras.backend.clear_session()
+
+
+if __name__ == "__main__":
+    main()
