@@ -91,7 +91,7 @@ def build_model(make_layer, shape, batch, jit_compile="auto", for_training=True)
     """Embedding (or dense features) -> stacked recurrent layers -> softmax.
 
     jit_compile "auto" is Keras's choice, except that a model `for_training` takes
-    the zoo's own rule (`zoo.layers.xla_speeds_up_training`, which zoo's language
+    the zoo's own rule (`zoo.layers.xla_speeds_up_training`, which zoo's task
     models apply to their training steps only)."""
     hidden, vocabulary = shape["hidden"], shape["vocabulary"]
     recurrent_layers = [make_layer(hidden) for _ in range(shape["layers"])]

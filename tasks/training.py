@@ -125,7 +125,7 @@ def compile_for_training(
 ) -> None:
     """`model.compile()` with the task's defaults (zoo task models clip the gradient
     after the replicas' sum and log `gradient_norm`). `jit_compile`: True or False
-    forces XLA on or off; "auto" leaves it to the model (language models use XLA
+    forces XLA on or off; "auto" leaves it to the model (task models use XLA
     where it was measured faster: `zoo.layers.xla_speeds_up_training`). Call it in
     `strategy.scope()`; refuses what `check_replicas` refuses."""
     check_replicas(

@@ -100,13 +100,14 @@ def test_language_models_choose_xla_on_one_device_only():
     """The zoo's own XLA choice (zoo.layers.xla_speeds_up_training) is the
     default of the tasks, and stays off under a strategy, as Keras's "auto" does."""
     arguments = dict(vocabulary_size=VOCABULARY, hidden_dim=16)
-    assert _build("lstm_lm", "float32", jit_compile="auto", **arguments).jit_compile
+    lm = _build("lstm_lm", "float32", jit_compile="auto", **arguments)
+    assert lm.trains_with_xla
     strategy = training.get_strategy("mirrored")
     assert strategy.num_replicas_in_sync == 2
     with strategy.scope():
         lm = zoo.build("lstm_lm", **arguments, stateful=False)
         training.compile_for_training(lm, strategy)
-    assert lm.jit_compile is False
+    assert lm.trains_with_xla is False
 
 
 @pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])

@@ -7,7 +7,6 @@ from keras import ops
 from zoo.cells import get_cell
 from zoo.layers import Recurrent
 from zoo.layers.states import ResetStatesEachEpoch
-from zoo.layers.xla_choice import xla_speeds_up_training
 from zoo.models.language_model_space import language_model_space
 from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.registry import register
@@ -241,23 +240,9 @@ class LanguageModel(TaskModel):
 
     # === Training recipe ===
 
-    def compile(
-        self, optimizer=None, loss=None, metrics=None, jit_compile="auto", **kwargs
-    ):
+    def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
         """With no arguments: the recipe's optimizer with global-norm clipping,
-        cross-entropy on logits, and perplexity. `jit_compile="auto"` is Keras's,
-        except that XLA is also used where `zoo.layers.xla_speeds_up_training` says
-        it was measured faster (the LSTM family on a TensorFlow CPU, up to 512
-        units), outside `tf.distribute` strategies as in Keras's own "auto". That
-        choice compiles training steps only: evaluation and prediction see texts of
-        any length, for each of which XLA would compile again."""
-        self._xla_for_training_only = (
-            jit_compile == "auto"
-            and getattr(self, "_distribute_strategy", None) is None
-            and xla_speeds_up_training(self.recurrent_layers)
-        )
-        if self._xla_for_training_only:
-            jit_compile = True  # training windows are unmasked: the BPTT path
+        cross-entropy on logits, and perplexity."""
         if optimizer is None:
             clipnorm = self.global_clipnorm
             if clipnorm is not None:
@@ -272,30 +257,11 @@ class LanguageModel(TaskModel):
             from keras_hub.metrics import Perplexity
 
             metrics = [Perplexity(from_logits=True, name="perplexity")]
-        super().compile(
-            optimizer=optimizer,
-            loss=loss,
-            metrics=metrics,
-            jit_compile=jit_compile,
-            **kwargs,
-        )
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
-    def make_test_function(self, force=False):
-        return self._without_chosen_xla(super().make_test_function, force)
-
-    def make_predict_function(self, force=False):
-        return self._without_chosen_xla(super().make_predict_function, force)
-
-    def _without_chosen_xla(self, make_function, force):
-        """Keras builds every step function with `self.jit_compile`; the zoo's own
-        XLA choice (see `compile`) is left out of evaluation and prediction."""
-        if not getattr(self, "_xla_for_training_only", False):
-            return make_function(force)
-        self.jit_compile = False
-        try:
-            return make_function(force)
-        finally:
-            self.jit_compile = True
+    def unmasked_recurrent_layers(self) -> list:
+        """Training windows carry no mask: every recurrent layer."""
+        return self.recurrent_layers
 
     @property
     def learning_rate_scale(self) -> int:

@@ -82,6 +82,11 @@ class SequenceRegressor(TaskModel):
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.cell_options = dict(cell_options or {})
+        self.recurrent_layers = recurrent_layers
+
+    def unmasked_recurrent_layers(self) -> list:
+        """Real-valued inputs carry no mask: every recurrent layer."""
+        return self.recurrent_layers
 
     def compile(self, optimizer="adam", loss="mean_squared_error", **kwargs):
         super().compile(optimizer=optimizer, loss=loss, **kwargs)

@@ -1,6 +1,6 @@
 """Where the zoo turns XLA on by itself: the LSTM family's hand-written BPTT, up to
-`XLA_MAX_UNITS` units, on a TensorFlow CPU (the speed behind it is in
-BENCHMARKS.md; the numbers XLA computes are pinned in
+`XLA_MAX_UNITS` units, on a TensorFlow CPU, for task models' training steps (the
+speed behind it is in BENCHMARKS.md; the numbers XLA computes are pinned in
 tests/tasks/test_precision_and_xla.py)."""
 
 import keras
@@ -45,16 +45,29 @@ def test_a_16_bit_policy_keeps_keras_choice():
 @pytest.mark.parametrize(
     "name, arguments, expected",
     [
-        ("lstm_lm", {}, ON_TENSORFLOW),
-        ("peephole_lm", {"hidden_dim": 512}, ON_TENSORFLOW),
-        ("lstm_lm", {"hidden_dim": 650}, False),
-        ("gru_lm", {}, False),
+        ("lstm_lm", {"vocabulary_size": 20}, ON_TENSORFLOW),
+        ("peephole_lm", {"vocabulary_size": 20, "hidden_dim": 512}, ON_TENSORFLOW),
+        ("lstm_lm", {"vocabulary_size": 20, "hidden_dim": 650}, False),
+        ("gru_lm", {"vocabulary_size": 20}, False),
+        ("lstm_regressor", {"input_dim": 3}, ON_TENSORFLOW),
+        ("lstm_classifier", {"vocabulary_size": 20}, False),  # masked sequences
     ],
 )
-def test_language_models_compile_with_the_choice(name, arguments, expected):
-    lm = zoo.build(name, vocabulary_size=20, **arguments)
+def test_task_models_train_with_the_choice(name, arguments, expected):
+    model = zoo.build(name, **arguments)
+    model.compile()
+    # On JAX, Keras's own "auto" compiles every step with XLA anyway.
+    assert model.trains_with_xla is (expected or not ON_TENSORFLOW)
+    if ON_TENSORFLOW:  # the choice is for training steps, and is made again
+        assert model.jit_compile is False  # on reload: the config keeps "auto"
+        assert model.get_compile_config()["jit_compile"] == "auto"
+    model.compile(jit_compile=False)  # an explicit choice wins
+    assert model.trains_with_xla is False
+
+
+def test_a_reloaded_model_chooses_again(tmp_path):
+    lm = zoo.build("lstm_lm", vocabulary_size=20)
     lm.compile()
-    # On JAX, Keras's own "auto" compiles with XLA anyway.
-    assert lm.jit_compile is (expected or not ON_TENSORFLOW)
-    lm.compile(jit_compile=False)  # an explicit choice wins
-    assert lm.jit_compile is False
+    lm.save(tmp_path / "lm.keras")
+    reloaded = keras.saving.load_model(tmp_path / "lm.keras")
+    assert reloaded.trains_with_xla is lm.trains_with_xla is True
