@@ -87,6 +87,10 @@ LAYERS = {
 }
 
 
+# Rows that force XLA on or off: a TensorFlow-only comparison.
+XLA_ROWS = (", XLA", ", no XLA")
+
+
 def build_model(make_layer, shape, batch, jit_compile="auto", for_training=True):
     """Embedding (or dense features) -> stacked recurrent layers -> softmax.
 
@@ -205,6 +209,11 @@ def main():
         one_token = x[:1, :1]
         train_calls, infer_calls, gates, xla = {}, {}, {}, {}
         for layer_name in arguments.layers:
+            if (
+                layer_name.endswith(XLA_ROWS)
+                and keras.backend.backend() != "tensorflow"
+            ):
+                continue  # elsewhere "auto" is XLA already, and False runs eagerly
             make_layer, gates[layer_name] = LAYERS[layer_name]
             jit_compile = row_jit_compile(layer_name, arguments.jit)
             model = build_model(make_layer, shape, shape["batch"], jit_compile)
@@ -284,12 +293,14 @@ def print_teacher_forcing(shape, rng, arguments):
 
 
 def row_jit_compile(layer_name, requested):
-    """--jit forces XLA on every row; otherwise rows named ", XLA" / ", no XLA"
-    force it on / off (in training and inference) and the others take
+    """Rows named ", XLA" / ", no XLA" force XLA on / off (in training and
+    inference); --jit forces it on for the others, which otherwise take
     build_model's "auto"."""
+    if layer_name.endswith(", no XLA"):
+        return False
     if requested is True or layer_name.endswith(", XLA"):
         return True
-    return False if layer_name.endswith(", no XLA") else "auto"
+    return "auto"
 
 
 def print_table(shape_name, shape, rows):

@@ -56,6 +56,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=3)
     arguments = parser.parse_args()
+    if keras.backend.backend() != "tensorflow":  # JAX: jit_compile=False is eager
+        raise SystemExit("xla_sizes.py compares XLA on TensorFlow only.")
     print(
         f"# {platform.machine()}, Python {platform.python_version()}, Keras "
         f"{keras.__version__} ({keras.backend.backend()} backend)\n"

@@ -14,9 +14,12 @@ import keras
 
 from tasks.data.corpus import TFDS_PREFIX
 
+# Options a resumed run may change: neither changes the model or its checkpoints.
+RESUMABLE_CHANGES = ("epochs", "jit_compile")
+
 
 def prepare_output(
-    output, resume: bool, asked: dict, marker="backup", may_change=("epochs",)
+    output, resume: bool, asked: dict, marker="backup", may_change=RESUMABLE_CHANGES
 ) -> Path:
     """The run folder `output`. Refuses to start over a run (a folder holding
     `marker`) unless resuming, and to resume a run with other options than it

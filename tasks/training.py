@@ -125,14 +125,18 @@ def compile_for_training(
 ) -> None:
     """`model.compile()` with the task's defaults (zoo task models clip the gradient
     after the replicas' sum and log `gradient_norm`). `jit_compile`: True or False
-    forces XLA on or off; "auto" leaves it to the model (task models use XLA
-    where it was measured faster: `zoo.layers.xla_speeds_up_training`). Call it in
-    `strategy.scope()`; refuses what `check_replicas` refuses."""
+    forces XLA on or off; "auto" leaves it to the model on a CPU (task models use
+    XLA for training where it was measured faster:
+    `zoo.layers.xla_speeds_up_training`) and means False on a GPU, where XLA is
+    unmeasured here (Keras's own "auto" would compile every step with it). Call it
+    in `strategy.scope()`; refuses what `check_replicas` refuses."""
     check_replicas(
         strategy.num_replicas_in_sync,
         getattr(model, "stateful", False),
         model.dtype_policy.name,
     )
+    if jit_compile == "auto" and tf.config.list_logical_devices("GPU"):
+        jit_compile = False
     model.compile(jit_compile=jit_compile)
 
 

@@ -97,7 +97,9 @@ def tune(
         "fixed": hypermodel.fixed,
         "free": sorted(free),
     }
-    output = runs.prepare_output(output, resume, asked, "search", ("max_trials",))
+    output = runs.prepare_output(
+        output, resume, asked, "search", ("max_trials", "jit_compile")
+    )
     distribution = training.get_strategy(strategy)
     stateful = task is LanguageModel and not data_options.get("stateless", False)
     training.check_replicas(distribution.num_replicas_in_sync, stateful, precision)

@@ -11,6 +11,8 @@ from tasks import training
 from zoo.models import caption_vocabulary
 
 VOCABULARY = 12
+# The zoo chooses XLA for training on a host without a GPU (tasks keep it off on one).
+CHOOSES_XLA = not tf.config.list_logical_devices("GPU")
 
 
 def _cycle_batch():
@@ -77,9 +79,11 @@ def test_sequence_regressor_trains_in_mixed_precision(policy):
     "name, options",
     [
         ("lstm_lm", {}),
-        # The hand-written BPTT's other branches. (Not dropout: TensorFlow's
-        # stateless random ops draw other numbers under XLA from the same seed.)
+        # The hand-written BPTT's other branches, a stateful model (the default
+        # job's), and an autodiff loop. (Not dropout: TensorFlow's stateless random
+        # ops draw other numbers under XLA from the same seed.)
         ("peephole_lm", {"cell_options": {"cell_clip": 0.5, "projection_units": 8}}),
+        ("lstm_lm", {"stateful": True, "batch_size": 8}),
         ("gru_lm", {}),
     ],
 )
@@ -96,12 +100,33 @@ def test_xla_compiles_the_step_and_matches_the_plain_step(name, options):
         np.testing.assert_allclose(compiled, plain, rtol=1e-4, atol=1e-5)
 
 
+def test_auto_trains_with_the_zoo_choice():
+    """Under XLA, dropout draws other random numbers than the plain step from the
+    same seed, so the weights after training tell which step ran: with the tasks'
+    default ("auto") on a CPU, the XLA step (zoo.layers.xla_speeds_up_training)."""
+    x, y = _cycle_batch()
+    arguments = dict(vocabulary_size=VOCABULARY, hidden_dim=16, dropout=0.3)
+    weights = {}
+    for jit_compile in (False, True, "auto"):
+        lm = _build("lstm_lm", "float32", jit_compile=jit_compile, **arguments)
+        lm.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        weights[jit_compile] = lm.get_weights()
+
+    def same(first, second):
+        return all(
+            np.allclose(a, b, rtol=1e-4, atol=1e-5)
+            for a, b in zip(first, second, strict=True)
+        )
+
+    assert same(weights["auto"], weights[CHOOSES_XLA])
+    assert not same(weights["auto"], weights[not CHOOSES_XLA])
+
+
 def test_language_models_choose_xla_on_one_device_only():
-    """The zoo's own XLA choice (zoo.layers.xla_speeds_up_training) is the
-    default of the tasks, and stays off under a strategy, as Keras's "auto" does."""
+    """The zoo's own XLA choice stays off under a strategy, as Keras's "auto" does."""
     arguments = dict(vocabulary_size=VOCABULARY, hidden_dim=16)
     lm = _build("lstm_lm", "float32", jit_compile="auto", **arguments)
-    assert lm.trains_with_xla
+    assert lm.trains_with_xla is CHOOSES_XLA
     strategy = training.get_strategy("mirrored")
     assert strategy.num_replicas_in_sync == 2
     with strategy.scope():

@@ -1,23 +1,22 @@
 """When compiling the training step with XLA speeds up zoo recurrent layers.
 
 Keras's `jit_compile="auto"` never uses XLA on a TensorFlow host without a GPU. For
-most recurrent layers that is right: XLA made `keras.layers.LSTM` and the zoo's
-autodiff loops (GRU, masked sequences) 1.6-1.8x slower on the 2-core CPU of
+most recurrent layers that is right: forced XLA made `keras.layers.LSTM` and the
+zoo's autodiff loops (GRU, masked sequences) slower on the 2-core CPU of
 BENCHMARKS.md. The LSTM family's hand-written backpropagation through time is
 different: its loops are not differentiated, so XLA fuses each step's ~25
 elementwise operations into a few kernels, which is where TensorFlow's loop spends
-its time at small and middle hidden sizes. Measured on that CPU (training steps,
-same run, `jit_compile=True` against `False`): language models with H = 200, 400
-and 512 ran 12-16% faster, the B=64, T=200, H=256 classifier shape 21% faster;
-at H = 640-650, where the per-step products dominate and TensorFlow's oneDNN
-products beat XLA's, it was +5% to -3%. Hence the limit below.
+its time at small and middle hidden sizes. As H grows the per-step products take
+over, and TensorFlow's oneDNN products beat XLA's: language models trained faster
+with XLA up to H = 640 and no faster from 650 on (BENCHMARKS.md "XLA on a CPU").
+`XLA_MAX_UNITS` is a conservative cut below that crossing.
 """
 
 import keras
 
 from zoo.layers.recurrent import Recurrent
 
-# The largest hidden size at which XLA measured clearly faster (see above).
+# Up to this many units XLA trains faster (a conservative cut: see above).
 XLA_MAX_UNITS = 512
 
 

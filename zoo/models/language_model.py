@@ -88,6 +88,7 @@ class LanguageModel(TaskModel):
 
     # hp -> constructor arguments: the family's Keras Tuner search (`tuning`).
     search_space = staticmethod(language_model_space)
+    trains_unmasked = True  # training windows carry no mask (`ChosenXlaTraining`)
 
     def __init__(
         self,
@@ -258,10 +259,6 @@ class LanguageModel(TaskModel):
 
             metrics = [Perplexity(from_logits=True, name="perplexity")]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
-
-    def unmasked_recurrent_layers(self) -> list:
-        """Training windows carry no mask: every recurrent layer."""
-        return self.recurrent_layers
 
     @property
     def learning_rate_scale(self) -> int:

@@ -34,6 +34,7 @@ class SequenceRegressor(TaskModel):
 
     # hp -> constructor arguments: the family's Keras Tuner search (`tuning`).
     search_space = staticmethod(sequence_regressor_space)
+    trains_unmasked = True  # real-valued inputs carry no mask (`ChosenXlaTraining`)
 
     def __init__(
         self,
@@ -83,10 +84,6 @@ class SequenceRegressor(TaskModel):
         self.recurrent_dropout = recurrent_dropout
         self.cell_options = dict(cell_options or {})
         self.recurrent_layers = recurrent_layers
-
-    def unmasked_recurrent_layers(self) -> list:
-        """Real-valued inputs carry no mask: every recurrent layer."""
-        return self.recurrent_layers
 
     def compile(self, optimizer="adam", loss="mean_squared_error", **kwargs):
         super().compile(optimizer=optimizer, loss=loss, **kwargs)

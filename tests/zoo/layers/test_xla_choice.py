@@ -11,15 +11,19 @@ from zoo import cells
 from zoo.layers import Recurrent, xla_speeds_up_training
 from zoo.layers.xla_choice import XLA_MAX_UNITS
 
-ON_TENSORFLOW = keras.backend.backend() == "tensorflow"  # the tests' hosts: CPU only
+ON_TENSORFLOW = keras.backend.backend() == "tensorflow"
+# Where the zoo chooses XLA at all: TensorFlow on a host without a GPU.
+CHOOSES_XLA = ON_TENSORFLOW and all(
+    device.startswith("cpu") for device in keras.distribution.list_devices()
+)
 
 CHOICES = [
-    ([Recurrent(cells.LSTMCell(200))], ON_TENSORFLOW),
-    ([Recurrent(cells.LSTMCell(XLA_MAX_UNITS))] * 2, ON_TENSORFLOW),
+    ([Recurrent(cells.LSTMCell(200))], CHOOSES_XLA),
+    ([Recurrent(cells.LSTMCell(XLA_MAX_UNITS))] * 2, CHOOSES_XLA),
     ([Recurrent(cells.LSTMCell(XLA_MAX_UNITS + 1))], False),
     (
         [Recurrent(cells.PeepholeLSTMCell(64, projection_units=32, cell_clip=3.0))],
-        ON_TENSORFLOW,
+        CHOOSES_XLA,
     ),
     ([Recurrent(cells.LSTMCell(64), explicit_bptt=False)], False),
     ([Recurrent(cells.LSTMCell(64), unroll=True)], False),
@@ -45,22 +49,24 @@ def test_a_16_bit_policy_keeps_keras_choice():
 @pytest.mark.parametrize(
     "name, arguments, expected",
     [
-        ("lstm_lm", {"vocabulary_size": 20}, ON_TENSORFLOW),
-        ("peephole_lm", {"vocabulary_size": 20, "hidden_dim": 512}, ON_TENSORFLOW),
+        ("lstm_lm", {"vocabulary_size": 20}, CHOOSES_XLA),
+        ("peephole_lm", {"vocabulary_size": 20, "hidden_dim": 512}, CHOOSES_XLA),
         ("lstm_lm", {"vocabulary_size": 20, "hidden_dim": 650}, False),
         ("gru_lm", {"vocabulary_size": 20}, False),
-        ("lstm_regressor", {"input_dim": 3}, ON_TENSORFLOW),
+        ("lstm_regressor", {"input_dim": 3}, CHOOSES_XLA),
         ("lstm_classifier", {"vocabulary_size": 20}, False),  # masked sequences
     ],
 )
 def test_task_models_train_with_the_choice(name, arguments, expected):
     model = zoo.build(name, **arguments)
     model.compile()
-    # On JAX, Keras's own "auto" compiles every step with XLA anyway.
-    assert model.trains_with_xla is (expected or not ON_TENSORFLOW)
-    if ON_TENSORFLOW:  # the choice is for training steps, and is made again
+    # Elsewhere (JAX, a GPU) Keras's own "auto" compiles every step with XLA.
+    assert model.trains_with_xla is (expected or not CHOOSES_XLA)
+    if CHOOSES_XLA:  # the choice is for training steps, and is made again
         assert model.jit_compile is False  # on reload: the config keeps "auto"
         assert model.get_compile_config()["jit_compile"] == "auto"
+    model.compile(run_eagerly=True)  # no compiled step at all
+    assert model.trains_with_xla is False
     model.compile(jit_compile=False)  # an explicit choice wins
     assert model.trains_with_xla is False
 
