@@ -33,6 +33,8 @@ say where it applies (`LSTMCell.supports_explicit_bptt`).
 
 from keras import ops
 
+from zoo.cells.compiled_scan import scan
+
 
 def lstm_sequence(
     projected,
@@ -82,7 +84,8 @@ def lstm_sequence(
 def _lstm_sequence_function(dropout, peephole, projection, cell_clip):
     """The sequence as a function of flat tensors, with its hand-written gradient.
 
-    Both loops are `keras.ops.scan`s whose per-step outputs are their carries
+    Both loops are scans (`keras.ops.scan`, compiled with XLA on TensorFlow:
+    compiled_scan.py) whose per-step outputs are their carries
     (TensorFlow's scan stacks exactly the carry), so what the backward pass needs
     is stacked by the loops themselves: no per-step concatenation, and the reverse
     loop reads and writes in time order without copying its inputs reversed.
@@ -127,7 +130,7 @@ def _lstm_sequence_function(dropout, peephole, projection, cell_clip):
 
         cell_zeros = ops.zeros_like(cell_0)  # (B, H)
         saved = 5 if projection else 4  # i, f, g, o (and h) start as zeros
-        (_, last_cell, *_), saved_tm = ops.scan(
+        (_, last_cell, *_), saved_tm = scan(
             forward_step, (output_0, cell_0) + (cell_zeros,) * saved, projected_tm
         )
         # (T, B, P), (T, B, H), then i, f, g, o (and h) each (T, B, H)
@@ -176,7 +179,7 @@ def _lstm_sequence_function(dropout, peephole, projection, cell_clip):
                 d_last_cell,
                 ops.zeros_like(projected_tm[0]),
             ) + ((ops.zeros_like(output_0),) if projection else ())
-            (d_output_0, d_cell_0, *_), d_saved_tm = ops.scan(
+            (d_output_0, d_cell_0, *_), d_saved_tm = scan(
                 backward_step,
                 init,
                 (d_outputs_tm, cells_tm, previous_cells_tm, *gates_tm[:4]),

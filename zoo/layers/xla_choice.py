@@ -1,32 +1,32 @@
-"""When compiling the training step with XLA speeds up zoo recurrent layers.
+"""When compiling the whole training step with XLA speeds up zoo recurrent layers.
 
 Keras's `jit_compile="auto"` never uses XLA on a TensorFlow host without a GPU. For
 most recurrent layers that is right: forced XLA made `keras.layers.LSTM` and the
 zoo's autodiff loops (GRU, masked sequences) slower on the 2-core CPU of
 BENCHMARKS.md. The LSTM family's hand-written backpropagation through time is
-different: its loops are not differentiated, so XLA fuses each step's ~25
-elementwise operations into a few kernels, which is where TensorFlow's loop spends
-its time at small and middle hidden sizes. As H grows the per-step products take
-over, and TensorFlow's oneDNN products beat XLA's: language models trained faster
-with XLA up to H = 640 and no faster from 650 on (BENCHMARKS.md "XLA on a CPU").
-`XLA_MAX_UNITS` is a conservative cut below that crossing.
+different: its two loops always compile with XLA on TensorFlow
+(zoo/cells/compiled_scan.py). Compiling the rest of the step too (embedding, output
+layer, loss, optimizer) gained a further 1.04-1.21x for language models and sequence
+regressors of up to 256 units, and nothing (0.98-1.02x) from 300 to 512 units, where
+TensorFlow's oneDNN products beat XLA's (BENCHMARKS.md "XLA on a CPU").
 """
 
 import keras
 
 from zoo.layers.recurrent import Recurrent
 
-# Up to this many units XLA trains faster (a conservative cut: see above).
-XLA_MAX_UNITS = 512
+# Up to this many units the whole step trains faster under XLA (see above).
+XLA_MAX_UNITS = 256
 
 
 def xla_speeds_up_training(recurrent_layers) -> bool:
-    """True where XLA was measured to speed up training these layers and Keras's
-    "auto" would not use it: on TensorFlow, on a host without a GPU, when every
-    layer is a `Recurrent` that trains through the hand-written BPTT (the LSTM
-    family, not unrolled) with at most `XLA_MAX_UNITS` units. The layers must see
-    no mask in training (the BPTT path needs unmasked sequences); the caller knows
-    that, this function cannot. Keep Keras's "auto" where this is False.
+    """True where XLA for the whole training step was measured to speed up
+    training these layers and Keras's "auto" would not use it: on TensorFlow, on a
+    host without a GPU, when every layer is a `Recurrent` that trains through the
+    hand-written BPTT (the LSTM family, not unrolled) with at most `XLA_MAX_UNITS`
+    units. The layers must see no mask in training (the BPTT path needs unmasked
+    sequences); the caller knows that, this function cannot. Keep Keras's "auto"
+    where this is False.
     """
     if keras.backend.backend() != "tensorflow" or not recurrent_layers:
         return False

@@ -77,16 +77,23 @@ def _spy_on_explicit_bptt(layer):
     return calls
 
 
+# Compiled: traced as in a training step, where TensorFlow compiles the loops with
+# XLA (zoo/cells/compiled_scan.py); eager: the same loops run op by op.
+@pytest.mark.parametrize("compiled", [False, True], ids=["eager", "compiled"])
 @pytest.mark.parametrize("name", CONFIGURATIONS)
-def test_gradients_equal_autodiff_through_the_loop(name):
+def test_gradients_equal_autodiff_through_the_loop(name, compiled):
     make_cell, options = CONFIGURATIONS[name]
     explicit, autodiff = _twin_layers(make_cell, **options)
     calls = _spy_on_explicit_bptt(explicit)
     inputs = np.random.default_rng(1).normal(size=(BATCH, TIME, FEATURES))
     inputs = inputs.astype("float32")
-    loss_e, weights_e, inputs_e = loss_and_gradients(explicit, inputs, _loss, True)
+    loss_e, weights_e, inputs_e = loss_and_gradients(
+        explicit, inputs, _loss, True, compiled
+    )
     assert calls == ["used"]
-    loss_a, weights_a, inputs_a = loss_and_gradients(autodiff, inputs, _loss, True)
+    loss_a, weights_a, inputs_a = loss_and_gradients(
+        autodiff, inputs, _loss, True, compiled
+    )
     np.testing.assert_allclose(loss_e, loss_a, rtol=1e-5)
     np.testing.assert_allclose(inputs_e, inputs_a, rtol=1e-4, atol=1e-5)
     assert len(weights_e) == len(weights_a)
@@ -195,3 +202,25 @@ def test_used_exactly_where_it_applies(make_cell, options, call_options, used):
 def test_only_32_and_64_bit_policies_take_the_explicit_path(dtype, supported):
     assert cells.LSTMCell(5, dtype=dtype).supports_explicit_bptt() is supported
     assert cells.PeepholeLSTMCell(5, dtype=dtype).supports_explicit_bptt() is supported
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="JAX compiles every scan with XLA; TensorFlow only when asked",
+)
+def test_tensorflow_compiles_both_loops_with_xla_when_tracing():
+    import tensorflow as tf
+
+    layer = Recurrent(cells.LSTMCell(5), return_sequences=True, use_cudnn=False)
+    inputs = tf.zeros((BATCH, TIME, FEATURES))
+    layer(inputs)
+
+    def gradients(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(layer(x, training=True))
+        return tape.gradient(loss, layer.trainable_variables)
+
+    graph = tf.function(gradients).get_concrete_function(inputs).graph
+    functions = graph.as_graph_def().library.function
+    compiled = [f for f in functions if f.attr["_XlaMustCompile"].b]
+    assert len(compiled) == 2  # the forward and the backward loop
