@@ -79,19 +79,41 @@ CONFIGURATIONS = {
         max_tokens=10000, embedding_dim=300, hidden_dim=300, cell="gru", ema=0.999
     ),
     "10k, EMA 0.999": dict(max_tokens=10000, ema=0.999),
+    # More seeds of the best recipe above, and the learning rate decayed to zero
+    # over the run (keras.optimizers.schedules.CosineDecay), with and without EMA.
+    **{
+        f"10k, 300/300, EMA 0.999, seed {seed}": dict(
+            max_tokens=10000, embedding_dim=300, hidden_dim=300, ema=0.999, seed=seed
+        )
+        for seed in (3, 4)
+    },
+    **{
+        f"10k, 300/300, cosine{', EMA 0.999' if ema else ''}, seed {seed}": dict(
+            max_tokens=10000,
+            embedding_dim=300,
+            hidden_dim=300,
+            cosine=True,
+            seed=seed,
+            **({"ema": ema} if ema else {}),
+        )
+        for ema in (None, 0.999)
+        for seed in range(3)
+    },
 }
 
 
 class DevAccuracy(keras.callbacks.Callback):
-    """Dev accuracy with the model's weights at the end of every epoch."""
+    """Dev accuracy with the model's weights at the end of every epoch, and the
+    probabilities of the last epoch (for ensembles of runs)."""
 
     def __init__(self, texts, ids):
         super().__init__()
         self.texts, self.ids, self.accuracies = texts, ids, []
+        self.probabilities = None
 
     def on_epoch_end(self, epoch, logs=None):
-        probabilities = self.model.predict_proba(self.texts, 256)
-        accuracy = np.mean(np.argmax(probabilities, axis=-1) == self.ids)
+        self.probabilities = self.model.predict_proba(self.texts, 256)
+        accuracy = np.mean(np.argmax(self.probabilities, axis=-1) == self.ids)
         self.accuracies.append(round(float(accuracy), 4))
 
 
@@ -100,6 +122,10 @@ def main() -> None:
     parser.add_argument("--data", default="../shared/data/sst2")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--only", nargs="*", help="configuration names")
+    parser.add_argument(
+        "--probabilities", action="store_true",
+        help="also print the last epoch's dev probabilities of class 1",
+    )  # fmt: skip
     arguments = parser.parse_args()
     data = Path(arguments.data)
     train = read_table(data / "train.tsv", "sentence", "label")
@@ -110,7 +136,7 @@ def main() -> None:
             continue
         options = {**BASE, **change}
         batch_size = options.pop("batch_size")
-        ema = options.pop("ema", None)
+        ema, cosine = options.pop("ema", None), options.pop("cosine", False)
         vocabulary = Vocabulary.from_texts(
             train.texts, max_tokens=options.pop("max_tokens", 20000)
         )
@@ -118,25 +144,31 @@ def main() -> None:
         model = zoo.build(
             options.pop("name"), vocabulary=vocabulary, labels=names, **options
         )
-        callbacks = []
-        if ema is None:
-            model.compile()
-        else:
-            model.compile(
-                optimizer=keras.optimizers.Adam(
-                    options.get("learning_rate", 1e-3),
-                    global_clipnorm=5.0,
-                    use_ema=True,
-                    ema_momentum=ema,
-                )
-            )
-            callbacks.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
         batches = LengthBuckets(
             model.token_ids(train.texts),
             label_ids(train.labels, names),
             batch_size=batch_size,
             shuffle=True,
         )
+        callbacks = []
+        if ema is None and not cosine:
+            model.compile()
+        else:
+            learning_rate = options.get("learning_rate", 1e-3)
+            if cosine:
+                learning_rate = keras.optimizers.schedules.CosineDecay(
+                    learning_rate, decay_steps=arguments.epochs * len(batches)
+                )
+            model.compile(
+                optimizer=keras.optimizers.Adam(
+                    learning_rate,
+                    global_clipnorm=5.0,
+                    use_ema=ema is not None,
+                    ema_momentum=ema or 0.99,
+                )
+            )
+            if ema is not None:
+                callbacks.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
         dev_accuracy = DevAccuracy(dev.texts, np.array(label_ids(dev.labels, names)))
         start = time.perf_counter()
         model.fit(
@@ -146,9 +178,12 @@ def main() -> None:
             callbacks=[*callbacks, dev_accuracy],
         )
         seconds = time.perf_counter() - start
-        print(json.dumps({"configuration": title, "seconds": round(seconds),
-                          "dev_accuracy_per_epoch": dev_accuracy.accuracies}),
-              flush=True)  # fmt: skip
+        result = {"configuration": title, "seconds": round(seconds),
+                  "dev_accuracy_per_epoch": dev_accuracy.accuracies}  # fmt: skip
+        if arguments.probabilities:
+            positive = dev_accuracy.probabilities[:, 1]
+            result["dev_probabilities"] = [round(float(p), 4) for p in positive]
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

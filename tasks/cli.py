@@ -559,7 +559,7 @@ def add_training_arguments(parser) -> None:
         action=argparse.BooleanOptionalAction,
         default="auto",
         help="compile the training step with XLA, or not (--no-jit); by default "
-        "language models of the LSTM family up to 256 units use it on a CPU, "
+        "language models of the LSTM family up to 200 units use it on a CPU, "
         "where it was measured faster",
     )
     parser.add_argument(

@@ -6,9 +6,11 @@ zoo's autodiff loops (GRU, masked sequences) slower on the 2-core CPU of
 BENCHMARKS.md. The LSTM family's hand-written backpropagation through time is
 different: its two loops always compile with XLA on TensorFlow
 (zoo/cells/compiled_scan.py). Compiling the rest of the step too (embedding, output
-layer, loss, optimizer) gained a further 1.04-1.21x for language models and sequence
-regressors of up to 256 units, and nothing (0.98-1.02x) from 300 to 512 units, where
-TensorFlow's oneDNN products beat XLA's (BENCHMARKS.md "XLA on a CPU").
+layer, loss, optimizer) gained a further 1.07-1.21x for language models and sequence
+regressors of up to 200 units; at 256 units it went either way (1.04-1.06x at B=20,
+0.96x for the default `rnn-zoo train lstm_lm` at B=64), and from 300 to 512 units it
+gained nothing (0.98-1.02x), as TensorFlow's oneDNN products beat XLA's there
+(BENCHMARKS.md "XLA on a CPU").
 """
 
 import keras
@@ -16,7 +18,7 @@ import keras
 from zoo.layers.recurrent import Recurrent
 
 # Up to this many units the whole step trains faster under XLA (see above).
-XLA_MAX_UNITS = 256
+XLA_MAX_UNITS = 200
 
 
 def xla_speeds_up_training(recurrent_layers) -> bool:

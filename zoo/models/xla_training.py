@@ -1,7 +1,7 @@
 """XLA for the training steps of task models where the zoo measured it faster.
 
 Keras's `jit_compile="auto"` never uses XLA on a TensorFlow CPU; for the LSTM
-family's hand-written BPTT up to 256 units it was faster there
+family's hand-written BPTT up to 200 units it was faster there
 (`zoo.layers.xla_speeds_up_training`, BENCHMARKS.md "XLA on a CPU").
 """
 

@@ -50,7 +50,7 @@ def test_a_16_bit_policy_keeps_keras_choice():
     "name, arguments, expected",
     [
         ("lstm_lm", {"vocabulary_size": 20}, CHOOSES_XLA),
-        ("peephole_lm", {"vocabulary_size": 20, "hidden_dim": 256}, CHOOSES_XLA),
+        ("peephole_lm", {"vocabulary_size": 20, "hidden_dim": 200}, CHOOSES_XLA),
         ("lstm_lm", {"vocabulary_size": 20, "hidden_dim": 650}, False),
         ("gru_lm", {"vocabulary_size": 20}, False),
         ("lstm_regressor", {"input_dim": 3}, CHOOSES_XLA),
