@@ -51,7 +51,8 @@ LAYERS = {
     # The default: cuDNN on a GPU, the hand-written BPTT elsewhere, compiled with
     # XLA where zoo.layers.xla_speeds_up_training says so.
     "zoo LSTM": (lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True), 4),
-    # The same without XLA (rows named ", no XLA"), to measure what XLA gives.
+    # The same without XLA for the whole step (rows named ", no XLA"), to measure
+    # what it gives; the LSTM family's BPTT loops compile with XLA either way.
     "zoo LSTM, no XLA": (
         lambda h: Recurrent(cells.LSTMCell(h), return_sequences=True),
         4,

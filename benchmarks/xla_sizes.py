@@ -1,13 +1,15 @@
-"""Where XLA speeds up training a zoo task model: one training step compiled with
-`jit_compile=False` and `True`, over hidden sizes, measured in one process
+"""Where XLA for the whole training step speeds up training a zoo task model: one
+training step compiled with `jit_compile=False` and `True` (the LSTM family's BPTT
+loops compile with XLA in both: zoo/cells/compiled_scan.py), over hidden sizes,
+measured in one process
 (timing.py). `--task lm`: `{cell}_lm` (2 layers, B=20, T=35, V=10k); `--task
 regressor`: `{cell}_regressor` (1 layer, B=64, T=100, 8 features, one output).
 
     python benchmarks/xla_sizes.py [--hidden 200 400 512 640 650] [--cell lstm]
     python benchmarks/xla_sizes.py --task regressor --hidden 64 256
 
-The result sets `zoo.layers.xla_choice.XLA_MAX_UNITS`, below which zoo's language
-models compile their training steps with XLA on a TensorFlow CPU by themselves.
+The result sets `zoo.layers.xla_choice.XLA_MAX_UNITS`, up to which zoo's language
+models compile their whole training steps with XLA on a TensorFlow CPU by themselves.
 """
 
 import argparse
@@ -63,7 +65,7 @@ def main():
         f"{keras.__version__} ({keras.backend.backend()} backend)\n"
     )
     name = f"{arguments.cell}_{arguments.task}"
-    print(f"| {name} hidden | no XLA ms | XLA ms | XLA speed-up |")
+    print(f"| {name} hidden | step ms | whole step XLA ms | whole-step XLA speed-up |")
     print("|---:|---:|---:|---:|")
     for hidden in arguments.hidden:
         calls = {}

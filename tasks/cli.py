@@ -558,9 +558,10 @@ def add_training_arguments(parser) -> None:
         "--jit",
         action=argparse.BooleanOptionalAction,
         default="auto",
-        help="compile the training step with XLA, or not (--no-jit); by default "
-        "language models of the LSTM family up to 200 units use it on a CPU, "
-        "where it was measured faster",
+        help="compile the whole training step with XLA, or not (--no-jit); by "
+        "default language models and sequence regressors of the LSTM family up to "
+        "200 units use it on a CPU, where it was measured faster (their backward "
+        "pass's loops compile with XLA either way)",
     )
     parser.add_argument(
         "--seed", type=int, help="fix the initial weights and dropout masks"

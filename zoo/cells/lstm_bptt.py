@@ -84,8 +84,8 @@ def lstm_sequence(
 def _lstm_sequence_function(dropout, peephole, projection, cell_clip):
     """The sequence as a function of flat tensors, with its hand-written gradient.
 
-    Both loops are scans (`keras.ops.scan`, compiled with XLA on TensorFlow:
-    compiled_scan.py) whose per-step outputs are their carries
+    Both loops are scans (`keras.ops.scan`, compiled with XLA on a TensorFlow CPU
+    up to 768 units: compiled_scan.py) whose per-step outputs are their carries
     (TensorFlow's scan stacks exactly the carry), so what the backward pass needs
     is stacked by the loops themselves: no per-step concatenation, and the reverse
     loop reads and writes in time order without copying its inputs reversed.
@@ -129,9 +129,13 @@ def _lstm_sequence_function(dropout, peephole, projection, cell_clip):
             return carry, carry
 
         cell_zeros = ops.zeros_like(cell_0)  # (B, H)
+        units = cell_0.shape[-1]
         saved = 5 if projection else 4  # i, f, g, o (and h) start as zeros
         (_, last_cell, *_), saved_tm = scan(
-            forward_step, (output_0, cell_0) + (cell_zeros,) * saved, projected_tm
+            forward_step,
+            (output_0, cell_0) + (cell_zeros,) * saved,
+            projected_tm,
+            units,
         )
         # (T, B, P), (T, B, H), then i, f, g, o (and h) each (T, B, H)
         outputs_tm, cells_tm, *gates_tm = saved_tm
@@ -183,6 +187,7 @@ def _lstm_sequence_function(dropout, peephole, projection, cell_clip):
                 backward_step,
                 init,
                 (d_outputs_tm, cells_tm, previous_cells_tm, *gates_tm[:4]),
+                units,
                 reverse=True,
             )
             d_z_tm = d_saved_tm[2]  # (T, B, 4H)

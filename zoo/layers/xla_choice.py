@@ -4,17 +4,19 @@ Keras's `jit_compile="auto"` never uses XLA on a TensorFlow host without a GPU. 
 most recurrent layers that is right: forced XLA made `keras.layers.LSTM` and the
 zoo's autodiff loops (GRU, masked sequences) slower on the 2-core CPU of
 BENCHMARKS.md. The LSTM family's hand-written backpropagation through time is
-different: its two loops always compile with XLA on TensorFlow
+different: its two loops compile with XLA on a TensorFlow CPU whatever the step does
 (zoo/cells/compiled_scan.py). Compiling the rest of the step too (embedding, output
 layer, loss, optimizer) gained a further 1.07-1.21x for language models and sequence
-regressors of up to 200 units; at 256 units it went either way (1.04-1.06x at B=20,
-0.96x for the default `rnn-zoo train lstm_lm` at B=64), and from 300 to 512 units it
+regressors of up to 200 units; at 256 units it went either way (1.06x for a language
+model at B=20, 1.04x for a regressor at B=64, 0.96x for the default `rnn-zoo train
+lstm_lm` at B=64), and from 300 to 512 units it
 gained nothing (0.98-1.02x), as TensorFlow's oneDNN products beat XLA's there
 (BENCHMARKS.md "XLA on a CPU").
 """
 
 import keras
 
+from zoo.cells.compiled_scan import only_cpus
 from zoo.layers.recurrent import Recurrent
 
 # Up to this many units the whole step trains faster under XLA (see above).
@@ -32,9 +34,7 @@ def xla_speeds_up_training(recurrent_layers) -> bool:
     """
     if keras.backend.backend() != "tensorflow" or not recurrent_layers:
         return False
-    if any(
-        not device.startswith("cpu") for device in keras.distribution.list_devices()
-    ):
+    if not only_cpus():
         return False  # a GPU: Keras's "auto" already decides there
     return all(
         isinstance(layer, Recurrent)

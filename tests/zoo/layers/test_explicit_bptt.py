@@ -9,6 +9,7 @@ import pytest
 
 from tests.autodiff import loss_and_gradients
 from zoo import cells
+from zoo.cells.compiled_scan import MAX_UNITS, only_cpus
 from zoo.layers import Recurrent
 
 BATCH, TIME, FEATURES = 3, 7, 4
@@ -30,6 +31,7 @@ CONFIGURATIONS = {
         lambda: cells.PeepholeLSTMCell(5, use_peepholes=False),
         {"go_backwards": True},
     ),
+    "lstm_float64": (lambda: cells.LSTMCell(5, dtype="float64"), {}),
 }
 
 
@@ -204,15 +206,14 @@ def test_only_32_and_64_bit_policies_take_the_explicit_path(dtype, supported):
     assert cells.PeepholeLSTMCell(5, dtype=dtype).supports_explicit_bptt() is supported
 
 
-@pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow",
-    reason="JAX compiles every scan with XLA; TensorFlow only when asked",
-)
-def test_tensorflow_compiles_both_loops_with_xla_when_tracing():
+def _xla_functions_in_traced_gradient(units, features=FEATURES):
+    """How many XLA-compiled functions TensorFlow's traced graph of the gradient of
+    an LSTM layer of `units` holds. `_XlaMustCompile` is the attribute
+    `tf.function(jit_compile=True)` sets on its function (a TensorFlow internal)."""
     import tensorflow as tf
 
-    layer = Recurrent(cells.LSTMCell(5), return_sequences=True, use_cudnn=False)
-    inputs = tf.zeros((BATCH, TIME, FEATURES))
+    layer = Recurrent(cells.LSTMCell(units), return_sequences=True, use_cudnn=False)
+    inputs = tf.zeros((BATCH, TIME, features))
     layer(inputs)
 
     def gradients(x):
@@ -222,5 +223,20 @@ def test_tensorflow_compiles_both_loops_with_xla_when_tracing():
 
     graph = tf.function(gradients).get_concrete_function(inputs).graph
     functions = graph.as_graph_def().library.function
-    compiled = [f for f in functions if f.attr["_XlaMustCompile"].b]
-    assert len(compiled) == 2  # the forward and the backward loop
+    return sum(f.attr["_XlaMustCompile"].b for f in functions)
+
+
+ON_A_TENSORFLOW_CPU = keras.backend.backend() == "tensorflow" and only_cpus()
+
+
+@pytest.mark.skipif(
+    not ON_A_TENSORFLOW_CPU,
+    reason="the loops compile with XLA on a TensorFlow CPU only (JAX: always)",
+)
+def test_tensorflow_compiles_both_loops_with_xla_when_tracing(monkeypatch):
+    assert _xla_functions_in_traced_gradient(5) == 2  # forward and backward loop
+    assert _xla_functions_in_traced_gradient(MAX_UNITS) == 2
+    # Above MAX_UNITS the uncompiled loops were faster; the switch turns it off.
+    assert _xla_functions_in_traced_gradient(MAX_UNITS + 1) == 0
+    monkeypatch.setenv("RNN_ZOO_XLA_LOOPS", "0")
+    assert _xla_functions_in_traced_gradient(5) == 0
