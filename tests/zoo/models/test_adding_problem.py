@@ -43,8 +43,8 @@ class StopBelow(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def train_on_adding_problem(model_name, max_epochs=6):
-    """The same budget for every cell: at most 6 epochs of 20,000 sequences, ending
+def train_on_adding_problem(model_name, max_epochs=4):
+    """The same budget for every cell: at most 4 epochs of 20,000 sequences, ending
     early once the validation MSE is below a third of the target."""
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
@@ -69,7 +69,9 @@ def train_on_adding_problem(model_name, max_epochs=6):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("model_name", ["lstm_regressor", "gru_regressor"])
+@pytest.mark.parametrize(
+    "model_name", ["lstm_regressor", "gru_regressor", "peephole_regressor"]
+)
 def test_gated_cells_solve_the_adding_problem(model_name, record_result):
     test_mse, epochs, seconds = train_on_adding_problem(model_name)
     record_result(
@@ -80,13 +82,13 @@ def test_gated_cells_solve_the_adding_problem(model_name, record_result):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "model_name", ["peephole_regressor", "elman_regressor", "jordan_regressor"]
-)
-def test_other_cells_on_the_adding_problem_are_recorded(model_name, record_result):
+@pytest.mark.parametrize("model_name", ["elman_regressor", "jordan_regressor"])
+def test_ungated_cells_stay_near_chance_in_the_same_budget(model_name, record_result):
+    """Vanishing gradients: without gates, the two marked numbers 50 steps apart do
+    not reach the output (test MSE 0.17-0.18 against chance's 0.167 in past runs)."""
     test_mse, epochs, seconds = train_on_adding_problem(model_name)
     record_result(
         f"adding problem T={TIME_STEPS}: {model_name} test MSE {test_mse:.4f} "
         f"after {epochs} epoch(s), {seconds:.0f} s (chance {CHANCE_MSE:.3f})"
     )
-    assert np.isfinite(test_mse)
+    assert test_mse > CHANCE_MSE / 2

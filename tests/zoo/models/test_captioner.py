@@ -349,6 +349,7 @@ def test_precomputed_features_replace_the_image():
     assert len(model.caption(features, max_length=3)) == 3
 
 
+@pytest.mark.slow  # a MobileNetV2: 28 s on JAX
 def test_a_keras_applications_backbone_reads_a_local_weights_file(tmp_path):
     """The backbone starts from the file's weights (nothing downloaded), and a
     saved captioner reloads them from itself, without the file."""
