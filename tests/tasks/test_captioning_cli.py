@@ -17,7 +17,7 @@ from PIL import Image
 from tasks.caption_metrics import bleu_scores
 from tasks.captioning import caption_files, load_run
 from tasks.data.shapes import make_shapes
-from tests.tasks.console import rnn_zoo
+from tests.tasks.console import rnn_zoo, rnn_zoo_here
 
 # The CI-sized recipe: 3 epochs of the default shapes data (3000 images, 4
 # captions each) at 128 units, about a minute on 2 CPU cores.
@@ -145,10 +145,10 @@ def test_exported_caption_serves_the_models_captions(
 def test_an_unreadable_image_is_named(run_dir, tmp_path):
     broken = tmp_path / "broken.png"
     broken.write_text("not an image")
-    result = rnn_zoo("caption", run_dir, broken)
+    result = rnn_zoo_here("caption", run_dir, broken)
     assert result.returncode == 2
     assert "broken.png' cannot be read as JPEG, PNG" in result.stderr
-    missing = rnn_zoo("caption", run_dir, tmp_path / "missing.jpg")
+    missing = rnn_zoo_here("caption", run_dir, tmp_path / "missing.jpg")
     assert missing.returncode == 2 and "missing.jpg' does not exist" in missing.stderr
 
 
@@ -186,7 +186,7 @@ def test_bad_caption_data_fails_before_training(tmp_path, case, message):
         "classifier flag": ["--pooling", "max"],
         "sampling without a schedule": ["--sampling-slope", "0.01"],
     }.get(case, [])
-    result = rnn_zoo(
+    result = rnn_zoo_here(
         "train", "lstm_captioner", "--data", tmp_path, "--output", tmp_path / "run",
         *extra,
     )  # fmt: skip

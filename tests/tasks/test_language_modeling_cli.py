@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from tasks.language_modeling import load_run
 from tests.tasks.console import rnn_zoo as _run
+from tests.tasks.console import rnn_zoo_here
 
 TINY = ["--level", "char", "--batch-size", "2", "--sequence-length", "10"]
 SMALL_MODEL = ["--hidden-dim", "8"]
@@ -102,12 +103,12 @@ def test_export_writes_a_versioned_saved_model_of_the_run(run_dir, tmp_path):
     )["text"]
     expected = load_run(run_dir).generate("to be", 17, sampler="greedy")
     assert text.numpy()[0].decode() == expected
-    again = _run("export", run_dir, tmp_path / "served")
+    again = rnn_zoo_here("export", run_dir, tmp_path / "served")
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
 def test_unknown_characters_in_a_prompt_are_named(run_dir):
-    result = _run("generate", run_dir, "--prompt", "to be #")
+    result = rnn_zoo_here("generate", run_dir, "--prompt", "to be #")
     assert result.returncode == 2
     assert "not in the vocabulary" in result.stderr and "'#'" in result.stderr
 
@@ -133,7 +134,7 @@ def test_bad_input_is_refused_before_training(
     (tmp_path / "short.txt").write_text("to be or not to be")
     arguments = [a.format(tmp=tmp_path, corpus=corpus) for a in arguments]
     output = tmp_path / "run"
-    result = _run("train", "lstm_lm", *arguments, "--output", output, *TINY)
+    result = rnn_zoo_here("train", "lstm_lm", *arguments, "--output", output, *TINY)
     assert result.returncode == 2, result.stderr[-3000:]
     assert message in result.stderr
     assert not output.exists()

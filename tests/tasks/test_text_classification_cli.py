@@ -18,6 +18,7 @@ import tensorflow as tf
 from tasks.data.labelled_splits import load_splits
 from tasks.text_classification import load_run
 from tests.tasks.console import rnn_zoo as _run
+from tests.tasks.console import rnn_zoo_here
 
 FILLERS = "the a movie was really quite plot actor scene and but so".split()
 SMALL_MODEL = ["--hidden-dim", "32", "--learning-rate", "0.01", "--seed", "0"]
@@ -222,9 +223,9 @@ def test_resume_trains_on_and_keeps_the_best_epoch_across_runs(keyword_files, tm
     common = ["--data", train, "--test-data", test, "--output", folder, *SMALL_MODEL]
     first = _run("train", "gru_classifier", *common, "--epochs", 1)
     assert first.returncode == 0, first.stderr[-3000:]
-    again = _run("train", "gru_classifier", *common, "--epochs", 3)
+    again = rnn_zoo_here("train", "gru_classifier", *common, "--epochs", 3)
     assert again.returncode == 2 and "--resume" in again.stderr
-    changed = _run(
+    changed = rnn_zoo_here(
         "train", "gru_classifier", *common, "--epochs", 3, "--resume",
         "--hidden-dim", 16,
     )  # fmt: skip
@@ -258,7 +259,7 @@ def test_bad_input_is_refused_before_training(table, options, message, tmp_path)
     (tmp_path / "data.csv").write_text(table)
     (tmp_path / "test.csv").write_text("text,label\na,x\nb,z\n")
     options = [str(tmp_path / "test.csv") if o == "TEST" else o for o in options]
-    result = _run(
+    result = rnn_zoo_here(
         "train", "lstm_classifier", "--data", tmp_path / "data.csv",
         "--output", tmp_path / "run", *options,
     )  # fmt: skip

@@ -6,7 +6,7 @@ import json
 import keras
 import matplotlib.image
 
-from tests.tasks.console import rnn_zoo
+from tests.tasks.console import rnn_zoo, rnn_zoo_here
 from tests.tuning.data import write_labelled_csv
 
 
@@ -44,12 +44,14 @@ def test_tune_then_train_with_the_best_preset(tmp_path):
 
 
 def test_tune_errors_name_the_problem(tmp_path):
-    not_for_lms = rnn_zoo("tune", "gru_lm", "--max-tokens", 5, "--output", tmp_path)
+    not_for_lms = rnn_zoo_here(
+        "tune", "gru_lm", "--max-tokens", 5, "--output", tmp_path
+    )
     assert not_for_lms.returncode == 2
     assert "max_tokens do(es) not apply to 'gru_lm'" in not_for_lms.stderr
-    bad_set = rnn_zoo("tune", "gru_lm", "--set", "hidden_dim")
+    bad_set = rnn_zoo_here("tune", "gru_lm", "--set", "hidden_dim")
     assert bad_set.returncode == 2 and "expected NAME=VALUE" in bad_set.stderr
-    other_cell = rnn_zoo(
+    other_cell = rnn_zoo_here(
         "train", "lstm_classifier", "--preset", _preset(tmp_path, "gru_classifier")
     )
     assert other_cell.returncode == 2

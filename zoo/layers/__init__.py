@@ -1,5 +1,6 @@
 """Layers that drive zoo cells."""
 
+from zoo.layers.bidirectional import Bidirectional
 from zoo.layers.recurrent import Recurrent
 from zoo.layers.states import (
     ResetStatesEachEpoch,
@@ -11,6 +12,7 @@ from zoo.layers.states import (
 from zoo.layers.xla_choice import xla_speeds_up_training
 
 __all__ = [
+    "Bidirectional",
     "Recurrent",
     "ResetStatesEachEpoch",
     "get_states",

@@ -23,7 +23,8 @@ class Recurrent(keras.layers.RNN):
     holes), `return_sequences`, `return_state`, `go_backwards`, `initial_state`,
     `stateful` (truncated backpropagation through time; see `zoo.layers.states` for
     resetting and setting states), `unroll`, serialization and
-    `keras.layers.Bidirectional`.
+    bidirectional wrapping (use `zoo.layers.Bidirectional`, which
+    `keras.layers.Bidirectional` is with a fix for loading saved models).
 
     Teacher forcing: for a cell with a `teacher_forced` method (`JordanCell`), call the
     layer with `previous_outputs` of shape `(B, T, O)`, where `previous_outputs[:, t]`

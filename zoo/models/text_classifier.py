@@ -6,7 +6,7 @@ import numpy as np
 
 from zoo.cells import get_cell
 from zoo.data.length_buckets import LengthBuckets
-from zoo.layers import Recurrent
+from zoo.layers import Bidirectional, Recurrent
 from zoo.layers.pooling import POOLINGS, SequencePooling
 from zoo.models.task_model import TaskModel, float32_outputs
 from zoo.models.text_classifier_space import text_classifier_space
@@ -45,7 +45,7 @@ class TextClassifier(TaskModel):
         hidden_dim: units of every recurrent layer (each direction).
         num_layers: recurrent layers stacked.
         cell: a name from `zoo.cells.CELLS`.
-        bidirectional: wrap every recurrent layer in `keras.layers.Bidirectional`.
+        bidirectional: wrap every recurrent layer in `zoo.layers.Bidirectional`.
         pooling: "last", "mean", "max" or "attention".
         dropout: rate before the output layer. recurrent_dropout: in every cell.
         embedding_dropout: the rate at which whole words (their embedding vectors)
@@ -124,7 +124,7 @@ class TextClassifier(TaskModel):
                 name=f"recurrent_{index}",
             )
             if bidirectional:
-                layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{index}")
+                layer = Bidirectional(layer, name=f"bidirectional_{index}")
             recurrent_layers.append(layer)
 
         # === Functional model ===

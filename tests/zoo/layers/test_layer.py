@@ -8,7 +8,7 @@ import pytest
 from tests.cell_cases import ONE_PER_CELL, case_id, make_cell, randomize
 from tests.reference import run_sequence
 from zoo import cells
-from zoo.layers import Recurrent
+from zoo.layers import Bidirectional, Recurrent
 
 
 def _inputs(batch=3, time=6, features=5, seed=0):
@@ -43,9 +43,7 @@ def test_unroll_gives_the_loop_result(case):
 @pytest.mark.parametrize("case", ONE_PER_CELL, ids=case_id)
 def test_bidirectional_concatenates_forward_and_reversed_backward(case):
     inputs = _inputs()
-    bidirectional = keras.layers.Bidirectional(
-        Recurrent(make_cell(*case), return_sequences=True)
-    )
+    bidirectional = Bidirectional(Recurrent(make_cell(*case), return_sequences=True))
     bidirectional.build(inputs.shape)
     forward_weights = randomize(bidirectional.forward_layer.cell, seed=3)
     backward_weights = randomize(bidirectional.backward_layer.cell, seed=4)
@@ -66,7 +64,7 @@ def _every_cell_model():
     x = inputs
     for name, options in ONE_PER_CELL:
         x = Recurrent(make_cell(name, options), return_sequences=True)(x)
-        x = keras.layers.Bidirectional(
+        x = Bidirectional(
             Recurrent(make_cell(name, options, dropout=0.1), return_sequences=True)
         )(x)
     outputs = Recurrent(cells.PeepholeLSTMCell(3, projection_units=2))(x)

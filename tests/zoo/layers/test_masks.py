@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.cell_cases import ONE_PER_CELL, case_id, make_cell, randomize
-from zoo.layers import Recurrent
+from zoo.layers import Bidirectional, Recurrent
 
 BATCH, TIME, FEATURES, PAD = 3, 5, 4, 3
 
@@ -96,7 +96,7 @@ def test_mask_propagates_from_embedding_through_stacked_layers():
     tokens = keras.Input(shape=(None,), dtype="int32")
     x = keras.layers.Embedding(10, 4, mask_zero=True)(tokens)
     x = Recurrent(LSTMCell(6), return_sequences=True)(x)
-    x = keras.layers.Bidirectional(Recurrent(GRUCell(3), return_sequences=True))(x)
+    x = Bidirectional(Recurrent(GRUCell(3), return_sequences=True))(x)
     x = Recurrent(LSTMCell(5))(x)
     model = keras.Model(tokens, x)
     ids = np.array([[3, 4, 5, 6], [7, 8, 0, 0]], "int32")

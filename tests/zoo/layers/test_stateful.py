@@ -7,7 +7,13 @@ import pytest
 
 from tests.cell_cases import ONE_PER_CELL, case_id, make_cell, randomize
 from zoo.cells import GRUCell, LSTMCell
-from zoo.layers import Recurrent, get_states, reset_states, set_states
+from zoo.layers import (
+    Bidirectional,
+    Recurrent,
+    get_states,
+    reset_states,
+    set_states,
+)
 
 BATCH = 2
 
@@ -65,9 +71,9 @@ def test_get_and_set_states_round_trip():
 
 def test_helpers_find_stateful_layers_inside_bidirectional():
     inputs = keras.Input(shape=(None, 3), batch_size=BATCH)
-    x = keras.layers.Bidirectional(
-        Recurrent(GRUCell(4), return_sequences=True, stateful=True)
-    )(inputs)
+    x = Bidirectional(Recurrent(GRUCell(4), return_sequences=True, stateful=True))(
+        inputs
+    )
     x = Recurrent(LSTMCell(2), stateful=True, name="top")(x)
     model = keras.Model(inputs, x)
     fresh = keras.ops.convert_to_numpy(model(_sequence()))
