@@ -57,6 +57,7 @@ def _train(model, folder, log, arguments, **data) -> dict:
             pooling=arguments.pooling,
             learning_rate=arguments.learning_rate,
             max_tokens=arguments.max_tokens,
+            weight_averaging=arguments.weight_averaging,
             **data,
         )
     seconds = time.perf_counter() - start
@@ -128,6 +129,7 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=20000)
     parser.add_argument("--pooling", default="max")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--weight-averaging", type=float, help="e.g. 0.999")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", help="folder for runs and logs (default: temporary)")
     arguments = parser.parse_args()

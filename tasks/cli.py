@@ -29,6 +29,7 @@ CLASSIFIER_OPTIONS = {
     "label_column": "--label-column",
     "max_length": "--max-length",
     "pooling": "--pooling",
+    "weight_averaging": "--weight-averaging",
 }
 CAPTIONER_OPTIONS = {
     "images": "--images",
@@ -88,6 +89,7 @@ def _train_classifier(arguments) -> int:
     options = _vocabulary_model_options(arguments) | _given(
         max_length=arguments.max_length,
         pooling=arguments.pooling,
+        weight_averaging=arguments.weight_averaging,
         text_column=column(arguments.text_column),
         label_column=column(arguments.label_column),
     )
@@ -380,6 +382,13 @@ def make_parser(extra_verbs=()) -> argparse.ArgumentParser:
         "--max-length", type=positive_int, help="tokens kept of a text (default: all)"
     )
     classifier.add_argument("--pooling", choices=["last", "mean", "max", "attention"])
+    classifier.add_argument(
+        "--weight-averaging",
+        type=float,
+        metavar="MOMENTUM",
+        help="validate, keep and save a moving average of the weights with this "
+        "momentum, e.g. 0.999 (default: the weights as trained)",
+    )
     classifier.add_argument(
         "--patience",
         type=_non_negative_int,

@@ -13,6 +13,7 @@ from pathlib import Path
 import keras
 
 from tasks.data.corpus import TFDS_PREFIX
+from zoo.data.epoch_shuffled import EpochShuffled
 
 # Options a resumed run may change: neither changes the model or its checkpoints.
 RESUMABLE_CHANGES = ("epochs", "jit_compile")
@@ -63,13 +64,20 @@ def make_run_folder(output: Path, run: dict) -> None:
     write_json(output / "run.json", run)
 
 
-def run_callbacks(output: Path, resume: bool) -> list:
-    """Backup (resume), a checkpoint per epoch, the CSV history and TensorBoard."""
+def run_callbacks(
+    output: Path, resume: bool, shuffled: EpochShuffled | None = None
+) -> list:
+    """Backup (resume), a checkpoint per epoch, the CSV history and TensorBoard;
+    and, for training data that shuffles itself by epoch (`shuffled`; fit it with
+    `shuffle=False`, since Keras's own shuffle of its batch order would draw from
+    a generator that a resumed run restarts), the number of each epoch."""
+    follow = [] if shuffled is None else [EpochShuffled.follow(shuffled)]
     return [
         # Kept after the run ends, so `resume` also extends a finished run.
         keras.callbacks.BackupAndRestore(
             str(output / "backup"), delete_checkpoint=False
         ),
+        *follow,
         keras.callbacks.ModelCheckpoint(
             str(output / "checkpoints" / "epoch_{epoch:02d}.keras")
         ),
@@ -91,6 +99,18 @@ def load_model(run_dir, expected: type = keras.Model, what: str = "a model"):
             f"{str(run_dir)!r} holds a {type(model).__name__}, not {what}."
         )
     return model
+
+
+def averaged_weights_callbacks(model: keras.Model) -> list:
+    """For a model whose optimizer averages its weights (`use_ema`): the average
+    is swapped in for validation and, at each epoch's end, for the callbacks after
+    these (put `keep_best_callbacks` there, so the best epoch is chosen and saved
+    by its averaged weights); the callbacks before them (`run_callbacks`: the
+    backup and the per-epoch checkpoints) keep the raw weights and the average
+    apart, so a resumed run goes on with both."""
+    if not getattr(model.optimizer, "use_ema", False):
+        return []
+    return [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)]
 
 
 def keep_best_callbacks(

@@ -121,7 +121,8 @@ def train(
         },
     )
     callbacks = [
-        *runs.run_callbacks(output, resume),
+        *runs.run_callbacks(output, resume, train_batches),
+        *runs.averaged_weights_callbacks(classifier),
         *runs.keep_best_callbacks(output, "val_accuracy", "max", resume, patience),
     ]
     classifier.fit(
@@ -129,6 +130,7 @@ def train(
         epochs=epochs,
         validation_data=valid_batches,
         callbacks=callbacks,
+        shuffle=False,  # LengthBuckets shuffles (see runs.run_callbacks)
     )
     classifier.load_weights(output / "best.weights.h5")
     classifier.save(output / "model.keras")

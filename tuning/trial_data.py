@@ -9,6 +9,7 @@ for the preset file.
 
 import keras_tuner
 
+from tasks import runs
 from tasks.caption_metrics import ValidationBleu
 from tasks.captioning import caption_batches
 from tasks.language_modeling import fit_windows, split_windows
@@ -63,8 +64,11 @@ class ClassifierTrials:
         train, valid = length_batches(
             classifier, self.splits, self.batch_size, self.seed
         )
+        # Validated by the weight average where the classifier keeps one, as in
+        # tasks.text_classification.train.
+        callbacks = [*runs.averaged_weights_callbacks(classifier), *callbacks]
         return classifier.fit(
-            train, validation_data=valid, callbacks=list(callbacks), **fit_options
+            train, validation_data=valid, callbacks=callbacks, **fit_options
         )
 
 

@@ -1,16 +1,16 @@
 """Teacher-forcing batches of captioned images: every caption of every image is
 one training pair."""
 
-import keras
 import numpy as np
 
 from tasks.data.captioned_images import CaptionedImages
+from zoo.data.epoch_shuffled import EpochShuffled
 
 
-class CaptionBatches(keras.utils.PyDataset):
+class CaptionBatches(EpochShuffled):
     """({"image" (or "features"): (B, H, W, C) float32, "token_ids": (B, T)},
     targets (B, T)) for `captioner.caption_pairs`; shuffled every epoch when
-    `shuffle`.
+    `shuffle`, in an order that depends on (seed, epoch) alone (`EpochShuffled`).
 
     Every batch is padded to the longest caption of the whole set: Keras 3.15's
     TensorFlow adapter fixes a PyDataset's shapes from its first batches, so the
@@ -27,7 +27,7 @@ class CaptionBatches(keras.utils.PyDataset):
         seed: int = 0,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(seed, **kwargs)
         if len(data) == 0:
             raise ValueError("No captioned images to make batches of.")
         captions = [caption for captions in data.captions for caption in captions]
@@ -39,9 +39,8 @@ class CaptionBatches(keras.utils.PyDataset):
         self.input_name = captioner.image_input
         self.batch_size = batch_size
         self.shuffle = shuffle
-        self.rng = np.random.default_rng(seed)
         self.order = np.arange(len(self.inputs))
-        self.on_epoch_end()
+        self.reshuffle()
 
     def __len__(self) -> int:
         return -(-len(self.order) // self.batch_size)
@@ -52,6 +51,6 @@ class CaptionBatches(keras.utils.PyDataset):
         inputs = {self.input_name: images, "token_ids": self.inputs[pairs]}
         return inputs, self.targets[pairs]
 
-    def on_epoch_end(self):
+    def reshuffle(self) -> None:
         if self.shuffle:
-            self.rng.shuffle(self.order)
+            self.order = self.random().permutation(len(self.inputs))

@@ -4,7 +4,6 @@ comes first), figures recomputed from the model's own predictions, the exported
 `classify` signature in a fresh TensorFlow-only process, and the errors raised
 before any training starts."""
 
-import csv
 import json
 import os
 import shutil
@@ -15,10 +14,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tasks.data.labelled_splits import load_splits
 from tasks.text_classification import load_run
 from tests.tasks.console import rnn_zoo as _run
 from tests.tasks.console import rnn_zoo_here
+from tests.tasks.run_folders import valid_accuracy, validation_history
 
 FILLERS = "the a movie was really quite plot actor scene and but so".split()
 SMALL_MODEL = ["--hidden-dim", "32", "--learning-rate", "0.01", "--seed", "0"]
@@ -202,21 +201,6 @@ def test_exported_classify_serves_the_models_probabilities(run_dir, tmp_path):
             classify(text=tf.constant(bad, tf.string))
 
 
-def _valid_accuracy(run_dir):
-    """The accuracy of a run's saved model on its validation split, cut again."""
-    run = json.loads((run_dir / "run.json").read_text())
-    keys = ("data", "valid_data", "test_data", "text_column", "label_column")
-    splits = load_splits(**{key: run[key] for key in keys}, holdout=run["holdout"])
-    classifier = load_run(run_dir)
-    predicted = np.argmax(classifier.predict_proba(splits.valid.texts), axis=-1)
-    return np.mean(predicted == np.array(splits.ids("valid")))
-
-
-def _validation_history(run_dir):
-    with open(run_dir / "history.csv", newline="") as file:
-        return [float(row["val_accuracy"]) for row in csv.DictReader(file)]
-
-
 def test_resume_trains_on_and_keeps_the_best_epoch_across_runs(keyword_files, tmp_path):
     train, test = keyword_files
     folder = tmp_path / "run"
@@ -235,14 +219,14 @@ def test_resume_trains_on_and_keeps_the_best_epoch_across_runs(keyword_files, tm
     resumed = _run("train", "gru_classifier", *common, "--epochs", 3, "--resume")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "Epoch 2/3" in resumed.stdout and "Epoch 1/3" not in resumed.stdout
-    history = _validation_history(folder)
+    history = validation_history(folder)
     assert len(history) == 3
     # model.keras holds the best epoch of all three, the one before the resume
     # included; resuming the finished run (nothing left to train) keeps it.
-    assert _valid_accuracy(folder) == pytest.approx(max(history), abs=1e-6)
+    assert valid_accuracy(folder) == pytest.approx(max(history), abs=1e-6)
     finished = _run("train", "gru_classifier", *common, "--epochs", 3, "--resume")
     assert finished.returncode == 0, finished.stderr[-3000:]
-    assert _valid_accuracy(folder) == pytest.approx(max(history), abs=1e-6)
+    assert valid_accuracy(folder) == pytest.approx(max(history), abs=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -253,6 +237,7 @@ def test_resume_trains_on_and_keeps_the_best_epoch_across_runs(keyword_files, tm
         ("text,label\na,x\n ,y\nc,x\n", [], "empty text"),
         ("text,label\n" + "a,x\nb,y\n" * 20, ["--level", "word"], "--level"),
         ("text,label\n" + "a,x\nb,y\n" * 20, ["--test-data", "TEST"], "never seen"),
+        ("text,label\n" + "a,x\nb,y\n" * 20, ["--weight-averaging", 1], "0 and 1"),
     ],
 )
 def test_bad_input_is_refused_before_training(table, options, message, tmp_path):

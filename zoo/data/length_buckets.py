@@ -6,19 +6,22 @@ learning-rate schedules cannot count steps) and runs on TensorFlow only, while a
 `keras.utils.PyDataset` has a length and feeds every backend.
 """
 
-import keras
 import numpy as np
 
+from zoo.data.epoch_shuffled import EpochShuffled
 
-class LengthBuckets(keras.utils.PyDataset):
+
+class LengthBuckets(EpochShuffled):
     """Token-id rows cut into batches of similar length, each right-padded with 0 to
     its longest row rounded up to a multiple of `pad_multiple` (few distinct shapes,
     so few retraces or recompilations).
 
     With `shuffle`, every epoch draws new batches: the rows are shuffled, sorted
     by length within pools of `pool_batches` batches, cut into batches, and the
-    batches shuffled. Without it, the rows go in length order, and
-    `in_input_order` puts predictions back in the order of `rows`.
+    batches shuffled; the draw depends on (seed, epoch) alone (`EpochShuffled`,
+    whose `follow` callback `fit` needs for resumed runs). Without it, the rows go
+    in length order, and `in_input_order` puts predictions back in the order of
+    `rows`.
 
     Args:
         rows: token ids per text (lists of positive ints).
@@ -37,7 +40,7 @@ class LengthBuckets(keras.utils.PyDataset):
         pool_batches: int = 50,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(seed, **kwargs)
         if not rows:
             raise ValueError("LengthBuckets needs at least one row; got none.")
         if labels is not None and len(labels) != len(rows):
@@ -49,7 +52,6 @@ class LengthBuckets(keras.utils.PyDataset):
         self.shuffle = shuffle
         self.pad_multiple = pad_multiple
         self.pool_batches = pool_batches
-        self.random = np.random.default_rng(seed)
         self.wider_batch = None
         self.batches = self._draw_batches()
 
@@ -60,7 +62,8 @@ class LengthBuckets(keras.utils.PyDataset):
                 order, range(self.batch_size, len(order), self.batch_size)
             )
             return self._first_two_widths_differ(batches)
-        order = self.random.permutation(len(self.rows))
+        random = self.random()
+        order = random.permutation(len(self.rows))
         pool = self.batch_size * self.pool_batches
         batches = []
         for start in range(0, len(order), pool):
@@ -69,7 +72,7 @@ class LengthBuckets(keras.utils.PyDataset):
             batches += np.array_split(
                 rows, range(self.batch_size, len(rows), self.batch_size)
             )
-        batches = [batches[i] for i in self.random.permutation(len(batches))]
+        batches = [batches[i] for i in random.permutation(len(batches))]
         return self._first_two_widths_differ(batches)
 
     def _first_two_widths_differ(self, batches: list) -> list:
@@ -107,7 +110,7 @@ class LengthBuckets(keras.utils.PyDataset):
             return ids
         return ids, self.labels[rows]
 
-    def on_epoch_end(self) -> None:
+    def reshuffle(self) -> None:
         if self.shuffle:
             self.batches = self._draw_batches()
 

@@ -55,6 +55,11 @@ class TextClassifier(TaskModel):
         max_length: tokens kept of a text (default: all).
         cell_options: further keyword arguments of every cell.
         learning_rate, global_clipnorm: `compile()`'s Adam.
+        weight_averaging: None, or the momentum m of an exponential moving
+            average of the weights that `compile()`'s Adam keeps (Polyak
+            averaging, Keras's `use_ema`): after each step, w_avg <- m w_avg +
+            (1 - m) w. `tasks.text_classification.train` validates, keeps and
+            saves the averaged weights (`keras.callbacks.SwapEMAWeights`).
     """
 
     # hp -> constructor arguments: the family's Keras Tuner search (`tuning`).
@@ -80,6 +85,7 @@ class TextClassifier(TaskModel):
         cell_options: dict | None = None,
         learning_rate: float = 1e-3,
         global_clipnorm: float | None = 5.0,
+        weight_averaging: float | None = None,
         **kwargs,
     ):
         if isinstance(vocabulary, dict):
@@ -103,6 +109,11 @@ class TextClassifier(TaskModel):
         if pooling not in ("last", *POOLINGS):
             raise ValueError(
                 f"pooling must be one of {('last', *POOLINGS)}; got {pooling!r}."
+            )
+        if weight_averaging is not None and not 0 < weight_averaging < 1:
+            raise ValueError(
+                "weight_averaging is the momentum of a moving average, between 0 and "
+                f"1 (e.g. 0.999), or None; got {weight_averaging!r}."
             )
         embedding_dim = embedding_dim or hidden_dim
 
@@ -164,13 +175,18 @@ class TextClassifier(TaskModel):
         self.cell_options = dict(cell_options or {})
         self.learning_rate = learning_rate
         self.global_clipnorm = global_clipnorm
+        self.weight_averaging = weight_averaging
 
     def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
         """With no arguments: Adam with global-norm clipping, cross-entropy and
         accuracy."""
         if optimizer is None:
+            averaging = self.weight_averaging
             optimizer = keras.optimizers.Adam(
-                self.learning_rate, global_clipnorm=self.global_clipnorm
+                self.learning_rate,
+                global_clipnorm=self.global_clipnorm,
+                use_ema=averaging is not None,
+                ema_momentum=0.99 if averaging is None else averaging,
             )
         if loss is None:
             loss = (
@@ -252,6 +268,7 @@ class TextClassifier(TaskModel):
             "cell_options": self.cell_options,
             "learning_rate": self.learning_rate,
             "global_clipnorm": self.global_clipnorm,
+            "weight_averaging": self.weight_averaging,
         }
 
     @classmethod

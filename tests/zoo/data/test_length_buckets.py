@@ -36,6 +36,29 @@ def test_each_epoch_holds_every_row_once_padded_with_zeros():
     assert first != [list(labels) for _, labels in _epoch(batches)]
 
 
+def test_an_epochs_batches_depend_on_the_seed_and_epoch_alone():
+    """What a resumed run relies on: a fresh dataset told it starts epoch 2 draws
+    the batches of one that went through epochs 0 and 1."""
+    rows = _rows(203, np.random.default_rng(2))
+
+    def batch_labels(batches):
+        return [list(labels) for _, labels in _epoch(batches)]
+
+    def buckets(seed):
+        labels = np.arange(203)
+        return LengthBuckets(rows, labels, batch_size=16, shuffle=True, seed=seed)
+
+    unbroken, fresh, other_seed = buckets(3), buckets(3), buckets(4)
+    unbroken.on_epoch_end()
+    unbroken.on_epoch_end()
+    fresh.start_epoch(2)
+    other_seed.start_epoch(2)
+    assert batch_labels(fresh) == batch_labels(unbroken)
+    assert batch_labels(other_seed) != batch_labels(unbroken)
+    fresh.on_epoch_end()
+    assert batch_labels(fresh) != batch_labels(unbroken)
+
+
 def test_batches_hold_similar_lengths():
     rng = np.random.default_rng(1)
     rows = _rows(640, rng)
