@@ -120,15 +120,14 @@ def train(
         },
     )
     callbacks = [
-        *runs.run_callbacks(output, resume, train_batches),
+        *runs.run_callbacks(output, resume),
         *runs.keep_best_callbacks(output, "val_loss", "min", resume, patience),
     ]
     captioner.fit(
         train_batches,
         epochs=epochs,
         validation_data=valid_batches,
-        callbacks=callbacks,
-        shuffle=False,  # CaptionBatches shuffles (see runs.run_callbacks)
+        **train_batches.fit_arguments(callbacks),
     )
     captioner.load_weights(output / "best.weights.h5")
     captioner.save(output / "model.keras")

@@ -13,7 +13,6 @@ from pathlib import Path
 import keras
 
 from tasks.data.corpus import TFDS_PREFIX
-from zoo.data.epoch_shuffled import EpochShuffled
 
 # Options a resumed run may change: neither changes the model or its checkpoints.
 RESUMABLE_CHANGES = ("epochs", "jit_compile")
@@ -64,20 +63,13 @@ def make_run_folder(output: Path, run: dict) -> None:
     write_json(output / "run.json", run)
 
 
-def run_callbacks(
-    output: Path, resume: bool, shuffled: EpochShuffled | None = None
-) -> list:
-    """Backup (resume), a checkpoint per epoch, the CSV history and TensorBoard;
-    and, for training data that shuffles itself by epoch (`shuffled`; fit it with
-    `shuffle=False`, since Keras's own shuffle of its batch order would draw from
-    a generator that a resumed run restarts), the number of each epoch."""
-    follow = [] if shuffled is None else [EpochShuffled.follow(shuffled)]
+def run_callbacks(output: Path, resume: bool) -> list:
+    """Backup (resume), a checkpoint per epoch, the CSV history and TensorBoard."""
     return [
         # Kept after the run ends, so `resume` also extends a finished run.
         keras.callbacks.BackupAndRestore(
             str(output / "backup"), delete_checkpoint=False
         ),
-        *follow,
         keras.callbacks.ModelCheckpoint(
             str(output / "checkpoints" / "epoch_{epoch:02d}.keras")
         ),
@@ -102,13 +94,21 @@ def load_model(run_dir, expected: type = keras.Model, what: str = "a model"):
 
 
 def averaged_weights_callbacks(model: keras.Model) -> list:
-    """For a model whose optimizer averages its weights (`use_ema`): the average
-    is swapped in for validation and, at each epoch's end, for the callbacks after
-    these (put `keep_best_callbacks` there, so the best epoch is chosen and saved
-    by its averaged weights); the callbacks before them (`run_callbacks`: the
-    backup and the per-epoch checkpoints) keep the raw weights and the average
-    apart, so a resumed run goes on with both."""
-    if not getattr(model.optimizer, "use_ema", False):
+    """For a model whose optimizer averages its weights (`use_ema`, also inside
+    mixed_float16's LossScaleOptimizer): the average is swapped in for validation
+    and, at each epoch's end, for the callbacks after these (put
+    `keep_best_callbacks` there, so the best epoch is chosen and saved by its
+    averaged weights); the callbacks before them (`run_callbacks`: the backup and
+    the per-epoch checkpoints) keep the raw weights and the average apart, so a
+    resumed run goes on with both.
+
+    What the model holds when `fit` returns: the average after the last epoch;
+    after an early stop, the raw weights (Keras's SwapEMAWeights finalizes only at
+    the last epoch). Load the best epoch's weights file in either case; it holds
+    the average as the model's weights and, in the optimizer's average, that
+    epoch's raw weights."""
+    optimizer = getattr(model.optimizer, "inner_optimizer", model.optimizer)
+    if not getattr(optimizer, "use_ema", False):
         return []
     return [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)]
 

@@ -23,6 +23,7 @@ from tasks.model_choice import model_to_build
 from tasks.plots import plot_confusion_matrix, plot_learning_curve
 from zoo.data.length_buckets import LengthBuckets
 from zoo.models import TextClassifier
+from zoo.models.text_classifier import check_weight_averaging
 from zoo.preset_files import is_preset_file
 from zoo.vocabulary import Vocabulary
 
@@ -121,7 +122,7 @@ def train(
         },
     )
     callbacks = [
-        *runs.run_callbacks(output, resume, train_batches),
+        *runs.run_callbacks(output, resume),
         *runs.averaged_weights_callbacks(classifier),
         *runs.keep_best_callbacks(output, "val_accuracy", "max", resume, patience),
     ]
@@ -129,8 +130,7 @@ def train(
         train_batches,
         epochs=epochs,
         validation_data=valid_batches,
-        callbacks=callbacks,
-        shuffle=False,  # LengthBuckets shuffles (see runs.run_callbacks)
+        **train_batches.fit_arguments(callbacks),
     )
     classifier.load_weights(output / "best.weights.h5")
     classifier.save(output / "model.keras")
@@ -240,6 +240,7 @@ def print_report(report: dict) -> None:
 
 
 def check_classifier(overrides: dict) -> None:
+    check_weight_averaging(overrides.get("weight_averaging"))
     if overrides.get("multi_label"):
         raise ValueError(
             "Training from labelled files takes one label per text; build a "

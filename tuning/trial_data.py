@@ -68,7 +68,10 @@ class ClassifierTrials:
         # tasks.text_classification.train.
         callbacks = [*runs.averaged_weights_callbacks(classifier), *callbacks]
         return classifier.fit(
-            train, validation_data=valid, callbacks=callbacks, **fit_options
+            train,
+            validation_data=valid,
+            **train.fit_arguments(callbacks),
+            **fit_options,
         )
 
 
@@ -104,5 +107,8 @@ class CaptionerTrials:
         # First, so the tuner's callbacks after it find val_bleu_4 in the logs.
         callbacks = [ValidationBleu(self.splits["valid"]), *callbacks]
         return captioner.fit(
-            train, validation_data=valid, callbacks=callbacks, **fit_options
+            train,
+            validation_data=valid,
+            **train.fit_arguments(callbacks),
+            **fit_options,
         )

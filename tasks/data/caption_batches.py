@@ -10,7 +10,8 @@ from zoo.data.epoch_shuffled import EpochShuffled
 class CaptionBatches(EpochShuffled):
     """({"image" (or "features"): (B, H, W, C) float32, "token_ids": (B, T)},
     targets (B, T)) for `captioner.caption_pairs`; shuffled every epoch when
-    `shuffle`, in an order that depends on (seed, epoch) alone (`EpochShuffled`).
+    `shuffle`, in an order that depends on (seed, epoch) alone (`EpochShuffled`:
+    fit with `**batches.fit_arguments(callbacks)`).
 
     Every batch is padded to the longest caption of the whole set: Keras 3.15's
     TensorFlow adapter fixes a PyDataset's shapes from its first batches, so the
@@ -53,4 +54,4 @@ class CaptionBatches(EpochShuffled):
 
     def reshuffle(self) -> None:
         if self.shuffle:
-            self.order = self.random().permutation(len(self.inputs))
+            self.order = self.epoch_random().permutation(len(self.inputs))

@@ -1,5 +1,5 @@
-"""What a run folder holds: a classifier's validation figures, a checkpoint's
-weights."""
+"""Classifier runs: a small one with weight averaging, and what a run folder
+holds (validation figures, a checkpoint's weights)."""
 
 import csv
 import json
@@ -7,8 +7,19 @@ import json
 import keras
 import numpy as np
 
+from tasks import text_classification
 from tasks.data.labelled_splits import load_splits
 from tasks.text_classification import load_run
+
+
+def train_averaged(data, folder, epochs, resume=False, strategy="default"):
+    """A small gru_classifier run with weight averaging (momentum 0.9), seeded,
+    never stopped early."""
+    return text_classification.train(
+        "gru_classifier", data=data, epochs=epochs, output=folder, resume=resume,
+        strategy=strategy, seed=0, batch_size=16, hidden_dim=8,
+        learning_rate=0.01, weight_averaging=0.9, patience=None,
+    )  # fmt: skip
 
 
 def run_splits(run_dir):
@@ -38,10 +49,12 @@ def checkpoint_weights(run_dir, epoch):
     path = run_dir / "checkpoints" / f"epoch_{epoch:02d}.keras"
     checkpoint = keras.saving.load_model(path)
     raw = values(checkpoint.trainable_variables)
-    moving = getattr(checkpoint.optimizer, "_model_variables_moving_average", [])
+    moving = getattr(checkpoint.optimizer, "_model_variables_moving_average", None)
+    if moving is None:
+        return raw, [], checkpoint
     average = values(moving)
-    for variable, value in zip(checkpoint.trainable_variables, average, strict=False):
-        variable.assign(value)  # strict=False: no average, nothing put in
+    for variable, value in zip(checkpoint.trainable_variables, average, strict=True):
+        variable.assign(value)
     return raw, average, checkpoint
 
 

@@ -3,8 +3,8 @@ never stopped: the training data's shuffle depends on (seed, epoch) alone
 (`zoo.data.epoch_shuffled`), and a classifier's weight average is backed up apart
 from its raw weights. (Language models: test_fault_tolerance.py.)"""
 
-from tasks import captioning, text_classification
-from tests.tasks.run_folders import all_close, checkpoint_weights
+from tasks import captioning
+from tests.tasks.run_folders import all_close, checkpoint_weights, train_averaged
 from tests.tuning.data import write_captioned_images, write_labelled_csv
 
 
@@ -21,11 +21,7 @@ def test_a_classifier_with_weight_averaging(tmp_path):
     data = write_labelled_csv(tmp_path / "texts.csv")
 
     def train(folder, epochs, resume):
-        return text_classification.train(
-            "gru_classifier", data=data, epochs=epochs, output=folder,
-            resume=resume, seed=0, batch_size=16, hidden_dim=8,
-            learning_rate=0.01, weight_averaging=0.9, patience=None,
-        )  # fmt: skip
+        return train_averaged(data, folder, epochs, resume)
 
     (raw, average), (resumed_raw, resumed_average) = _unbroken_and_resumed(
         train, tmp_path

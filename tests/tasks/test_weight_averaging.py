@@ -6,12 +6,14 @@ keep the raw weights and the average apart (resumed runs: test_resumed_runs.py).
 import numpy as np
 import pytest
 
-from tasks import text_classification
+from tasks import text_classification, training
+from tasks.runs import averaged_weights_callbacks
 from tasks.text_classification import length_batches
 from tests.tasks.run_folders import (
     all_close,
     checkpoint_weights,
     run_splits,
+    train_averaged,
     validation_history,
     values,
 )
@@ -19,17 +21,10 @@ from tests.tuning.data import write_labelled_csv
 from zoo.models import TextClassifier
 
 
-def train_averaged(data, folder, epochs, resume=False):
-    return text_classification.train(
-        "gru_classifier", data=data, epochs=epochs, output=folder, resume=resume,
-        seed=0, batch_size=16, hidden_dim=8, learning_rate=0.01,
-        weight_averaging=0.9, patience=None,
-    )  # fmt: skip
-
-
-def test_validation_and_the_kept_model_use_the_average(tmp_path):
+@pytest.mark.parametrize("strategy", ["default", "mirrored"])
+def test_validation_and_the_kept_model_use_the_average(tmp_path, strategy):
     data = write_labelled_csv(tmp_path / "texts.csv")
-    folder = train_averaged(data, tmp_path / "run", epochs=3)
+    folder = train_averaged(data, tmp_path / "run", epochs=3, strategy=strategy)
     splits = run_splits(folder)
     averages = []
     for epoch in (1, 2, 3):
@@ -59,3 +54,11 @@ def test_the_momentum_reaches_adam_and_bad_values_are_refused():
     for bad in (0, 1, 1.5, -0.1):
         with pytest.raises(ValueError, match=rf"between 0 and 1.*got {bad}"):
             TextClassifier(vocabulary_size=10, hidden_dim=4, weight_averaging=bad)
+
+
+def test_mixed_float16_keeps_the_average_inside_its_loss_scaling():
+    with training.precision("mixed_float16"):
+        model = TextClassifier(vocabulary_size=10, hidden_dim=4, weight_averaging=0.9)
+        model.compile()
+    assert type(model.optimizer).__name__ == "LossScaleOptimizer"
+    assert len(averaged_weights_callbacks(model)) == 1

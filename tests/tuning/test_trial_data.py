@@ -18,7 +18,7 @@ def test_a_classifier_trial_validates_the_weight_average(tmp_path):
     )
     classifier.compile()
     history = trials.fit(classifier, epochs=2, verbose=0)
-    # fit ends with the average in the model (Keras's finalize_variable_values).
+    # After its last epoch (no early stop), fit leaves the average in the model.
     _, valid = length_batches(classifier, splits, 16, 0)
     loss = classifier.evaluate(valid, return_dict=True, verbose=0)["loss"]
     assert loss == pytest.approx(history.history["val_loss"][-1], rel=1e-5)

@@ -18,8 +18,8 @@ class LengthBuckets(EpochShuffled):
 
     With `shuffle`, every epoch draws new batches: the rows are shuffled, sorted
     by length within pools of `pool_batches` batches, cut into batches, and the
-    batches shuffled; the draw depends on (seed, epoch) alone (`EpochShuffled`,
-    whose `follow` callback `fit` needs for resumed runs). Without it, the rows go
+    batches shuffled; the draw depends on (seed, epoch) alone (`EpochShuffled`:
+    fit with `**batches.fit_arguments(callbacks)`). Without it, the rows go
     in length order, and `in_input_order` puts predictions back in the order of
     `rows`.
 
@@ -62,7 +62,7 @@ class LengthBuckets(EpochShuffled):
                 order, range(self.batch_size, len(order), self.batch_size)
             )
             return self._first_two_widths_differ(batches)
-        random = self.random()
+        random = self.epoch_random()
         order = random.permutation(len(self.rows))
         pool = self.batch_size * self.pool_batches
         batches = []

@@ -110,11 +110,7 @@ class TextClassifier(TaskModel):
             raise ValueError(
                 f"pooling must be one of {('last', *POOLINGS)}; got {pooling!r}."
             )
-        if weight_averaging is not None and not 0 < weight_averaging < 1:
-            raise ValueError(
-                "weight_averaging is the momentum of a moving average, between 0 and "
-                f"1 (e.g. 0.999), or None; got {weight_averaging!r}."
-            )
+        check_weight_averaging(weight_averaging)
         embedding_dim = embedding_dim or hidden_dim
 
         # === Layers ===
@@ -186,7 +182,7 @@ class TextClassifier(TaskModel):
                 self.learning_rate,
                 global_clipnorm=self.global_clipnorm,
                 use_ema=averaging is not None,
-                ema_momentum=0.99 if averaging is None else averaging,
+                ema_momentum=averaging or 0.99,  # 0.99, Keras's default: unused
             )
         if loss is None:
             loss = (
@@ -274,6 +270,15 @@ class TextClassifier(TaskModel):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def check_weight_averaging(momentum: float | None) -> None:
+    """`weight_averaging` is None or a momentum strictly between 0 and 1."""
+    if momentum is not None and not 0 < momentum < 1:
+        raise ValueError(
+            "weight_averaging is the momentum of a moving average, between 0 and "
+            f"1 (e.g. 0.999), or None; got {momentum!r}."
+        )
 
 
 for _name, _cell, _bidirectional in (
