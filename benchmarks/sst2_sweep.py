@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 
 import zoo  # noqa: E402
 from tasks.data.labelled_texts import label_ids, label_names, read_table  # noqa: E402
+from tasks.runs import averaged_weights_callbacks  # noqa: E402
 from zoo.data.length_buckets import LengthBuckets  # noqa: E402
 from zoo.vocabulary import Vocabulary  # noqa: E402
 
@@ -131,10 +132,13 @@ def main() -> None:
         options = {**BASE, **change}
         batch_size = options.pop("batch_size")
         ema, cosine = options.pop("ema", None), options.pop("cosine", False)
+        if not cosine:
+            options["weight_averaging"] = ema
         vocabulary = Vocabulary.from_texts(
             train.texts, max_tokens=options.pop("max_tokens", 20000)
         )
-        keras.utils.set_random_seed(options.pop("seed", 0))
+        seed = options.pop("seed", 0)
+        keras.utils.set_random_seed(seed)
         model = zoo.build(
             options.pop("name"), vocabulary=vocabulary, labels=names, **options
         )
@@ -143,31 +147,31 @@ def main() -> None:
             label_ids(train.labels, names),
             batch_size=batch_size,
             shuffle=True,
+            seed=seed,
         )
-        callbacks = []
-        if ema is None and not cosine:
+        if not cosine:
             model.compile()
         else:
-            learning_rate = model.learning_rate
-            if cosine:
-                learning_rate = keras.optimizers.schedules.CosineDecay(
-                    learning_rate, decay_steps=arguments.epochs * len(batches)
-                )
             averaging = {} if ema is None else dict(use_ema=True, ema_momentum=ema)
             model.compile(
                 optimizer=keras.optimizers.Adam(
-                    learning_rate, global_clipnorm=model.global_clipnorm, **averaging
+                    keras.optimizers.schedules.CosineDecay(
+                        model.learning_rate,
+                        decay_steps=arguments.epochs * len(batches),
+                    ),
+                    global_clipnorm=model.global_clipnorm,
+                    **averaging,
                 )
             )
-            if ema is not None:
-                callbacks.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
         dev_accuracy = DevAccuracy(dev.texts, np.array(label_ids(dev.labels, names)))
+        # As rnn-zoo train fits: dev accuracy measured on the average, if any.
+        callbacks = [*averaged_weights_callbacks(model), dev_accuracy]
         start = time.perf_counter()
         model.fit(
             batches,
             epochs=arguments.epochs,
             verbose=0,
-            callbacks=[*callbacks, dev_accuracy],
+            **batches.fit_arguments(callbacks),
         )
         seconds = time.perf_counter() - start
         result = {"configuration": title, "seconds": round(seconds),
