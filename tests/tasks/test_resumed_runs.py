@@ -3,6 +3,8 @@ never stopped: the training data's shuffle depends on (seed, epoch) alone
 (`zoo.data.epoch_shuffled`), and a classifier's weight average is backed up apart
 from its raw weights. (Language models: test_fault_tolerance.py.)"""
 
+import functools
+
 from tasks import captioning
 from tests.tasks.run_folders import all_close, checkpoint_weights, train_averaged
 from tests.tuning.data import write_captioned_images, write_labelled_csv
@@ -18,11 +20,7 @@ def _unbroken_and_resumed(train, tmp_path):
 
 
 def test_a_classifier_with_weight_averaging(tmp_path):
-    data = write_labelled_csv(tmp_path / "texts.csv")
-
-    def train(folder, epochs, resume):
-        return train_averaged(data, folder, epochs, resume)
-
+    train = functools.partial(train_averaged, write_labelled_csv(tmp_path / "t.csv"))
     (raw, average), (resumed_raw, resumed_average) = _unbroken_and_resumed(
         train, tmp_path
     )

@@ -62,8 +62,8 @@ class LengthBuckets(EpochShuffled):
                 order, range(self.batch_size, len(order), self.batch_size)
             )
             return self._first_two_widths_differ(batches)
-        random = self.epoch_random()
-        order = random.permutation(len(self.rows))
+        generator = self.epoch_random()
+        order = generator.permutation(len(self.rows))
         pool = self.batch_size * self.pool_batches
         batches = []
         for start in range(0, len(order), pool):
@@ -72,7 +72,7 @@ class LengthBuckets(EpochShuffled):
             batches += np.array_split(
                 rows, range(self.batch_size, len(rows), self.batch_size)
             )
-        batches = [batches[i] for i in random.permutation(len(batches))]
+        batches = [batches[i] for i in generator.permutation(len(batches))]
         return self._first_two_widths_differ(batches)
 
     def _first_two_widths_differ(self, batches: list) -> list:
