@@ -18,6 +18,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import zoo  # noqa: E402
+from tasks.data.labelled_splits import stratified_cut  # noqa: E402
 from tasks.data.labelled_texts import label_ids, label_names, read_table  # noqa: E402
 from tasks.runs import averaged_weights_callbacks  # noqa: E402
 from zoo.data.length_buckets import LengthBuckets  # noqa: E402
@@ -65,6 +66,19 @@ CONFIGURATIONS = {
         f"10k, 300/300, EMA 0.999, seed {seed}": dict(
             max_tokens=10000, embedding_dim=300, hidden_dim=300, ema=0.999, seed=seed
         )
+        for seed in range(10)
+    },
+    # The same on what `rnn-zoo train` trains on when it cuts its validation split
+    # (5%, stratified, seed 0) from train.tsv.
+    **{
+        f"10k, 300/300, EMA 0.999, 95% of train.tsv, seed {seed}": dict(
+            max_tokens=10000,
+            embedding_dim=300,
+            hidden_dim=300,
+            ema=0.999,
+            seed=seed,
+            holdout=0.05,
+        )
         for seed in range(5)
     },
     **{
@@ -94,22 +108,54 @@ CONFIGURATIONS = {
         for ema in (None, 0.999)
         for seed in range(3)
     },
+    # Regularizing the recurrent layers: variational dropout on each cell's input
+    # (`dropout`) and on h_{t-1} (`recurrent_dropout`), with the 10k recipe.
+    **{
+        f"10k, 300/300, EMA 0.999, {title}, seed {seed}": dict(
+            max_tokens=10000,
+            embedding_dim=300,
+            hidden_dim=300,
+            ema=0.999,
+            seed=seed,
+            **change,
+        )
+        for title, change in {
+            "recurrent dropout 0.25": dict(recurrent_dropout=0.25),
+            "input dropout 0.3": dict(cell_options={"dropout": 0.3}),
+            "input dropout 0.3, recurrent dropout 0.25": dict(
+                recurrent_dropout=0.25, cell_options={"dropout": 0.3}
+            ),
+        }.items()
+        for seed in range(3)
+    },
 }
 
 
 class DevAccuracy(keras.callbacks.Callback):
-    """Dev accuracy with the model's weights at the end of every epoch, and the
-    probabilities of the last epoch (for ensembles of runs)."""
+    """Prints a JSON line after every epoch: the dev accuracy of the model's weights
+    after each epoch so far, the seconds since the fit began and, with
+    `probabilities`, this epoch's dev probabilities of class 1 (for ensembles of
+    runs). A run cut short still leaves the epochs it finished."""
 
-    def __init__(self, texts, ids):
+    def __init__(self, title, texts, ids, probabilities):
         super().__init__()
-        self.texts, self.ids, self.accuracies = texts, ids, []
-        self.probabilities = None
+        self.title, self.texts, self.ids = title, texts, ids
+        self.print_probabilities, self.accuracies = probabilities, []
+        self.start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.probabilities = self.model.predict_proba(self.texts, 256)
-        accuracy = np.mean(np.argmax(self.probabilities, axis=-1) == self.ids)
+        probabilities = self.model.predict_proba(self.texts, 256)
+        accuracy = np.mean(np.argmax(probabilities, axis=-1) == self.ids)
         self.accuracies.append(round(float(accuracy), 4))
+        result = {
+            "configuration": self.title,
+            "seconds": round(time.perf_counter() - self.start),
+            "dev_accuracy_per_epoch": self.accuracies,
+        }
+        if self.print_probabilities:
+            positive = probabilities[:, 1]
+            result["dev_probabilities"] = [round(float(p), 4) for p in positive]
+        print(json.dumps(result), flush=True)
 
 
 def main() -> None:
@@ -119,7 +165,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="configuration names")
     parser.add_argument(
         "--probabilities", action="store_true",
-        help="also print the last epoch's dev probabilities of class 1",
+        help="also print each epoch's dev probabilities of class 1",
     )  # fmt: skip
     arguments = parser.parse_args()
     data = Path(arguments.data)
@@ -134,8 +180,11 @@ def main() -> None:
         ema, cosine = options.pop("ema", None), options.pop("cosine", False)
         if not cosine:
             options["weight_averaging"] = ema
+        kept = train
+        if "holdout" in options:
+            kept, _ = stratified_cut(train, options.pop("holdout"), 0, "valid")
         vocabulary = Vocabulary.from_texts(
-            train.texts, max_tokens=options.pop("max_tokens", 20000)
+            kept.texts, max_tokens=options.pop("max_tokens", 20000)
         )
         seed = options.pop("seed", 0)
         keras.utils.set_random_seed(seed)
@@ -143,8 +192,8 @@ def main() -> None:
             options.pop("name"), vocabulary=vocabulary, labels=names, **options
         )
         batches = LengthBuckets(
-            model.token_ids(train.texts),
-            label_ids(train.labels, names),
+            model.token_ids(kept.texts),
+            label_ids(kept.labels, names),
             batch_size=batch_size,
             shuffle=True,
             seed=seed,
@@ -163,23 +212,20 @@ def main() -> None:
                     **averaging,
                 )
             )
-        dev_accuracy = DevAccuracy(dev.texts, np.array(label_ids(dev.labels, names)))
+        dev_accuracy = DevAccuracy(
+            title,
+            dev.texts,
+            np.array(label_ids(dev.labels, names)),
+            arguments.probabilities,
+        )
         # As rnn-zoo train fits: dev accuracy measured on the average, if any.
         callbacks = [*averaged_weights_callbacks(model), dev_accuracy]
-        start = time.perf_counter()
         model.fit(
             batches,
             epochs=arguments.epochs,
             verbose=0,
             **batches.fit_arguments(callbacks),
         )
-        seconds = time.perf_counter() - start
-        result = {"configuration": title, "seconds": round(seconds),
-                  "dev_accuracy_per_epoch": dev_accuracy.accuracies}  # fmt: skip
-        if arguments.probabilities:
-            positive = dev_accuracy.probabilities[:, 1]
-            result["dev_probabilities"] = [round(float(p), 4) for p in positive]
-        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

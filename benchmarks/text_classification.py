@@ -58,6 +58,7 @@ def _train(model, folder, log, arguments, **data) -> dict:
             learning_rate=arguments.learning_rate,
             max_tokens=arguments.max_tokens,
             weight_averaging=arguments.weight_averaging,
+            precision=arguments.precision,
             **data,
         )
     seconds = time.perf_counter() - start
@@ -130,6 +131,11 @@ def main() -> None:
     parser.add_argument("--pooling", default="max")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--weight-averaging", type=float, help="e.g. 0.999")
+    parser.add_argument(
+        "--precision",
+        default="float32",
+        choices=["float32", "mixed_float16", "mixed_bfloat16"],
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", help="folder for runs and logs (default: temporary)")
     arguments = parser.parse_args()
