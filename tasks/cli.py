@@ -25,6 +25,7 @@ LANGUAGE_MODEL_OPTIONS = {
 CLASSIFIER_OPTIONS = {
     "valid_data": "--valid-data",
     "test_data": "--test-data",
+    "holdout": "--holdout",
     "text_column": "--text-column",
     "label_column": "--label-column",
     "max_length": "--max-length",
@@ -90,6 +91,7 @@ def _train_classifier(arguments) -> int:
         max_length=arguments.max_length,
         pooling=arguments.pooling,
         weight_averaging=arguments.weight_averaging,
+        holdout=arguments.holdout,
         text_column=column(arguments.text_column),
         label_column=column(arguments.label_column),
     )
@@ -333,6 +335,13 @@ def positive_int(text: str) -> int:
     return value
 
 
+def _holdout_fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 0.5:
+        raise argparse.ArgumentTypeError(f"expected a fraction in (0, 0.5), got {text}")
+    return value
+
+
 def _non_negative_int(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -376,7 +385,15 @@ def make_parser(extra_verbs=()) -> argparse.ArgumentParser:
     train.add_argument("--learning-rate", type=float)
     classifier = train.add_argument_group("classifiers")
     classifier.add_argument(
-        "--test-data", help="test file or folder (default: 10%% of --data)"
+        "--test-data", help="test file or folder (default: --holdout of --data)"
+    )
+    classifier.add_argument(
+        "--holdout",
+        type=_holdout_fraction,
+        metavar="FRACTION",
+        help="the part of --data cut for the test split when --test-data is not "
+        "given, then the part of the rest cut for validation when --valid-data is "
+        "not given (default: 0.1)",
     )
     classifier.add_argument(
         "--max-length", type=positive_int, help="tokens kept of a text (default: all)"
@@ -513,7 +530,8 @@ def add_data_arguments(parser) -> None:
     texts = parser.add_argument_group("classifier data")
     texts.add_argument(
         "--valid-data",
-        help="validation file or folder (default: 10%% of --data, after the test cut)",
+        help="validation file or folder (default: --holdout of --data, after the test "
+        "cut)",
     )
     texts.add_argument(
         "--text-column",

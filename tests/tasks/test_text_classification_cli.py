@@ -238,6 +238,7 @@ def test_resume_trains_on_and_keeps_the_best_epoch_across_runs(keyword_files, tm
         ("text,label\n" + "a,x\nb,y\n" * 20, ["--level", "word"], "--level"),
         ("text,label\n" + "a,x\nb,y\n" * 20, ["--test-data", "TEST"], "never seen"),
         ("text,label\n" + "a,x\nb,y\n" * 20, ["--weight-averaging", 1], "0 and 1"),
+        ("text,label\n" + "a,x\nb,y\n" * 20, ["--holdout", 0.5], "(0, 0.5)"),
     ],
 )
 def test_bad_input_is_refused_before_training(table, options, message, tmp_path):
@@ -252,6 +253,29 @@ def test_bad_input_is_refused_before_training(table, options, message, tmp_path)
     assert message in result.stderr
     assert "Epoch" not in result.stdout
     assert not (tmp_path / "run").exists()
+
+
+def test_sst2_preset_and_holdout_reach_the_run(keyword_files, tmp_path):
+    """`--preset bilstm_classifier_sst2` builds the SST-2 model of BENCHMARKS.md
+    (its hidden size overridden here, for speed) and `--holdout` sizes the
+    validation cut."""
+    train, test = keyword_files
+    result = _run(
+        "train", "bilstm_classifier", "--preset", "bilstm_classifier_sst2",
+        "--data", train, "--test-data", test, "--holdout", 0.2, "--epochs", 1,
+        "--hidden-dim", 8, "--output", tmp_path / "run", "--seed", 0,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["examples"] == {"train": 1200, "valid": 300, "test": 300}
+    config = load_run(tmp_path / "run").get_config()
+    assert {k: config[k] for k in ("cell", "bidirectional", "pooling")} == {
+        "cell": "lstm",
+        "bidirectional": True,
+        "pooling": "max",
+    }
+    assert (config["embedding_dim"], config["hidden_dim"]) == (300, 8)
+    assert (config["dropout"], config["weight_averaging"]) == (0.5, 0.999)
 
 
 def test_train_reads_a_tfds_dataset_offline(tmp_path):
