@@ -28,6 +28,7 @@ from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from tasks import text_classification  # noqa: E402
 from tasks.data.labelled_splits import shipped_sentiment_sentences  # noqa: E402
+from tasks.options import PRECISIONS  # noqa: E402
 
 ALL_MODELS = [
     "lstm_classifier",
@@ -131,11 +132,7 @@ def main() -> None:
     parser.add_argument("--pooling", default="max")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--weight-averaging", type=float, help="e.g. 0.999")
-    parser.add_argument(
-        "--precision",
-        default="float32",
-        choices=["float32", "mixed_float16", "mixed_bfloat16"],
-    )
+    parser.add_argument("--precision", default="float32", choices=PRECISIONS)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", help="folder for runs and logs (default: temporary)")
     arguments = parser.parse_args()

@@ -530,8 +530,7 @@ def add_data_arguments(parser) -> None:
     texts = parser.add_argument_group("classifier data")
     texts.add_argument(
         "--valid-data",
-        help="validation file or folder (default: --holdout of --data, after the test "
-        "cut)",
+        help="validation file or folder (default: cut from --data, after the test cut)",
     )
     texts.add_argument(
         "--text-column",

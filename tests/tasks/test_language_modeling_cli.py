@@ -121,6 +121,7 @@ def test_unknown_characters_in_a_prompt_are_named(run_dir):
         ("too small", ["--data", "{tmp}/short.txt"], "smaller than one batch window"),
         ("unknown preset", ["--preset", "lstm_lm_ptb_tiny"], "Unknown model"),
         ("classifier flag", ["--weight-averaging", "0.9"], "do(es) not apply"),
+        ("classifier split", ["--holdout", "0.1"], "--holdout do(es) not apply"),
         (
             "vocabulary mismatch",
             ["--data", "{corpus}", "--preset", "lstm_lm_ptb_small"],

@@ -267,6 +267,7 @@ def test_sst2_preset_and_holdout_reach_the_run(keyword_files, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["holdout"] == 0.2
     assert run["examples"] == {"train": 1200, "valid": 300, "test": 300}
     config = load_run(tmp_path / "run").get_config()
     assert {k: config[k] for k in ("cell", "bidirectional", "pooling")} == {
