@@ -336,9 +336,13 @@ def positive_int(text: str) -> int:
 
 
 def _holdout_fraction(text: str) -> float:
+    from tasks.data.labelled_splits import check_holdout
+
     value = float(text)
-    if not 0 < value < 0.5:
-        raise argparse.ArgumentTypeError(f"expected a fraction in (0, 0.5), got {text}")
+    try:
+        check_holdout(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     return value
 
 

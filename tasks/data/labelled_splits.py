@@ -85,8 +85,7 @@ def load_splits(
     """The splits of `data` (default: the shipped sentiment sentences; a path; or
     `tfds:NAME`), with `valid_data` / `test_data` (paths) as those splits when
     given; every check on the data runs here, before any model is built."""
-    if not 0 < holdout < 0.5:
-        raise ValueError(f"holdout must be in (0, 0.5); got {holdout}.")
+    check_holdout(holdout)
     if data is None:
         given = {"train": shipped_sentiment_sentences()}
     elif str(data).startswith(TFDS_PREFIX):
@@ -109,6 +108,13 @@ def load_splits(
     for split in ("valid", "test"):
         splits.ids(split)  # refuses labels the training split never had
     return splits
+
+
+def check_holdout(holdout: float) -> None:
+    """Refuses a holdout fraction outside (0, 0.5): each cut must leave the larger
+    part for training."""
+    if not 0 < holdout < 0.5:
+        raise ValueError(f"holdout must be in (0, 0.5); got {holdout}.")
 
 
 def stratified_cut(data: LabelledTexts, fraction: float, seed: int, split: str):
